@@ -1,0 +1,65 @@
+"""Child process of `kokoro-reader bench`: the kokoro-onnx 0.6.1 library as its users run it.
+
+usage: python -m reader.bench_peer MODEL.onnx VOICE.bin TRIALS  -> one JSON line
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from reader.bench import PARAGRAPH, SENTENCE, VOICE
+
+
+async def _first(kokoro, text: str) -> float:
+    t0 = time.perf_counter()
+    stream = kokoro.create_stream(text, voice=VOICE, speed=1.0, lang="en-us")
+    async for _samples, _rate in stream:
+        elapsed = time.perf_counter() - t0
+        await stream.aclose()
+        return elapsed
+    raise RuntimeError("kokoro-onnx produced no audio")
+
+
+async def _whole(kokoro, text: str) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    n = 0
+    async for samples, rate in kokoro.create_stream(text, voice=VOICE, speed=1.0, lang="en-us"):
+        n += len(samples)
+    elapsed = time.perf_counter() - t0
+    return elapsed / (n / rate), n / rate
+
+
+async def main(model: str, voice: str, trials: int) -> dict:
+    import kokoro_onnx
+    from importlib.metadata import version
+
+    with tempfile.TemporaryDirectory() as tmp:
+        voices = Path(tmp) / "voices.npz"  # kokoro-onnx reads voices as one .npz archive
+        np.savez(voices, **{VOICE: np.fromfile(voice, "<f4").reshape(510, 1, 256)})
+        t0 = time.perf_counter()
+        kokoro = kokoro_onnx.Kokoro(model, str(voices))
+        load_s = time.perf_counter() - t0
+        await _first(kokoro, SENTENCE)  # warm-up, as for ours
+        sentence = [await _first(kokoro, SENTENCE) for _ in range(trials)]
+        paragraph = [await _first(kokoro, PARAGRAPH) for _ in range(max(2, trials // 2))]
+        rtf, audio_s = await _whole(kokoro, PARAGRAPH)
+    return {
+        "name": f"kokoro-onnx {version('kokoro-onnx')}",
+        "load_s": round(load_s, 3),
+        "ttfa_sentence_s": round(statistics.median(sentence), 4),
+        "ttfa_paragraph_s": round(statistics.median(paragraph), 4),
+        "rtf": round(rtf, 4),
+        "paragraph_audio_s": round(audio_s, 2),
+        "trials": trials,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))))

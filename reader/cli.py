@@ -1,0 +1,200 @@
+"""Command line: kokoro-reader say | voices | fetch | bench.
+
+Heavy modules (onnxruntime, spaCy, sounddevice) are imported inside the commands so that
+`kokoro-reader --help` answers at once.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from reader import __version__
+from reader.types import ReaderError
+
+_LOGGER = logging.getLogger("reader.cli")
+DEMO_TEXT = "Hello! This is kokoro-reader. Select any text and press Control Alt R to hear it."
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"speed must be a number, not {text!r}") from None
+    if not 0.5 <= value <= 2.0:
+        raise argparse.ArgumentTypeError(f"speed {value:g} is out of range 0.5-2.0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Common options work before or after the command; SUPPRESS keeps a sub-parser's
+    # default from overwriting a value given before the command.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="verbose log and tracebacks")
+    common.add_argument("--threads", type=int, default=argparse.SUPPRESS, help="model threads (default: physical cores)")
+    parser = argparse.ArgumentParser(prog="kokoro-reader", parents=[common],
+                                     description="Read text aloud with the Kokoro voice, offline.")
+    parser.add_argument("--version", action="version", version=f"kokoro-reader {__version__}")
+    parser.set_defaults(debug=False, threads=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, parents=[common])
+
+    say = add("say", "speak text, a file or stdin (or write a WAV)")
+    say.add_argument("text", nargs="?", help="text to speak; '-' reads stdin")
+    say.add_argument("-f", "--file", help="read the text from FILE ('-' for stdin)")
+    say.add_argument("-o", "--output", help="write a 24 kHz mono 16-bit WAV instead of playing")
+    say.add_argument("--voice", default="af_heart", help="voice or blend, e.g. af_heart or af_heart:0.7,bf_emma:0.3")
+    say.add_argument("--speed", type=_speed, default=1.0, help="0.5-2.0 (default 1.0)")
+    say.add_argument("--device", help="output device name or index (default: the system's)")
+
+    voices = add("voices", "list the voices")
+    voices.add_argument("--json", action="store_true", help="machine-readable output")
+
+    add("fetch", "download and verify the model and all voices")
+
+    bench = add("bench", "measure latency, speed and memory (and a peer's)")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--no-peer", action="store_true", help="skip the kokoro-onnx comparison")
+    bench.add_argument("--utterances", type=int, default=100, help="utterances for the memory figure")
+    return parser
+
+
+def _read_input(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    if args.file and args.text:
+        parser.error("give TEXT or -f FILE, not both")
+    source = args.file or ("-" if args.text == "-" else None)
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    elif source:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise ReaderError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    elif args.text is not None:
+        return args.text
+    else:
+        parser.error("nothing to say: give TEXT, -f FILE or '-' for stdin")
+    # Junk bytes become U+FFFD, which the text pipeline drops: bad bytes lose nothing else.
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from reader.engine.assets import AssetStore, tqdm_progress
+    from reader.kokoro import CoreOptions, load_core
+    from reader.engine.onnx import EngineOptions
+    from reader.text.split import sentences
+    from reader.types import Utterance
+
+    text = _read_input(args, parser)
+    store = AssetStore(progress=tqdm_progress)
+    try:
+        store_names = store.voice_names()
+        from reader.engine.voices import parse_spec
+
+        parse_spec(args.voice, store_names)
+    except ReaderError as exc:
+        parser.error(str(exc))
+    if next(iter(sentences(text)), None) is None:
+        print("kokoro-reader: nothing to read (the text is empty or has no speakable characters)", file=sys.stderr)
+        return 0
+    sink = None
+    if not args.output:
+        from reader.audio.sink import SoundDeviceSink
+
+        device = int(args.device) if args.device and args.device.isdigit() else args.device
+        sink = SoundDeviceSink(device)  # before the 2 s load: a missing device fails at once
+    try:
+        synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice)
+        stream = synth.stream(Utterance(text, args.voice, args.speed))
+        if sink is None:
+            from reader.audio.wav import write_wav
+
+            write_wav(Path(args.output), stream)
+            return 0
+        for chunk in stream:
+            sink.write(chunk.samples)
+        sink.drain()
+    except KeyboardInterrupt:
+        if sink is not None:
+            sink.stop()
+        return 130
+    finally:
+        if sink is not None:
+            sink.close()
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    from reader.engine.assets import Manifest
+
+    manifest = Manifest.load()
+    rows = [{"name": n, "language": a.language, "gender": {"f": "female", "m": "male"}.get(a.gender, a.gender)}
+            for n, a in sorted(manifest.voices.items())]
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    else:
+        for r in rows:
+            print(f"{r['name']:<16} {r['language']:<6} {r['gender']}")
+    return 0
+
+
+def cmd_fetch(_args: argparse.Namespace) -> int:
+    from reader.engine.assets import AssetStore, tqdm_progress
+
+    paths = AssetStore(progress=tqdm_progress).fetch_all(progress=tqdm_progress)
+    print(f"{len(paths)} files ready in {paths[0].parent.parent if paths else '?'}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from reader.bench import run_bench
+
+    result = run_bench(threads=args.threads, peer=not args.no_peer, utterances=args.utterances)
+    if args.json:
+        print(json.dumps(result, indent=1))
+    else:
+        for key, value in result.items():
+            print(f"{key:<40} {value}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "say":
+            return cmd_say(args, parser)
+        if args.command == "voices":
+            return cmd_voices(args)
+        if args.command == "fetch":
+            return cmd_fetch(args)
+        if args.command == "bench":
+            return cmd_bench(args)
+    except ReaderError as exc:
+        if args.debug:
+            raise
+        print(f"kokoro-reader: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: one line, the traceback only with --debug
+        if args.debug:
+            raise
+        print(f"kokoro-reader: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+              file=sys.stderr)
+        return 1
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

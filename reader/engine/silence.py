@@ -1,0 +1,66 @@
+"""Silence trimming, edge fades and a soft limiter for model output (24 kHz float32).
+
+Kokoro puts ~0.3 s of silence before speech and a variable tail after it; the synthesizer
+trims both to a short natural lead-in/tail and adds its own, predictable gaps.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+FRAME_S = 0.005  # analysis frame for the voice-activity threshold
+LEAD_S = 0.015  # kept before the first voiced frame: keeps soft onsets such as "h" and "f"
+TAIL_S = 0.045  # kept after the last voiced frame: lets "s" and plosive releases decay
+FADE_S = 0.004
+ABS_FLOOR = 0.004  # below this RMS a frame is silence, whatever the chunk's peak
+REL_FLOOR = 0.02  # ... and below 2% of the chunk's loudest frame
+
+
+def _frame_rms(x: np.ndarray, frame: int) -> np.ndarray:
+    n = len(x) // frame
+    if n == 0:
+        return np.zeros(0, np.float32)
+    frames = x[: n * frame].reshape(n, frame)
+    return np.sqrt(np.mean(frames * frames, axis=1))
+
+
+def voiced_bounds(x: np.ndarray, sample_rate: int) -> tuple[int, int] | None:
+    """[start, end) sample range from the first to the last voiced frame, or None."""
+    frame = max(1, int(FRAME_S * sample_rate))
+    rms = _frame_rms(x, frame)
+    if rms.size == 0:
+        return None
+    voiced = np.flatnonzero(rms > max(ABS_FLOOR, REL_FLOOR * float(rms.max())))
+    if voiced.size == 0:
+        return None
+    return int(voiced[0]) * frame, min(len(x), (int(voiced[-1]) + 1) * frame)
+
+
+def fade_edges(x: np.ndarray, sample_rate: int, seconds: float = FADE_S) -> np.ndarray:
+    """Raised-cosine fade in and out, so a chunk never starts or ends on a step."""
+    n = min(len(x) // 2, int(seconds * sample_rate))
+    if n > 0:
+        ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, n, dtype=np.float32))).astype(np.float32)
+        x[:n] *= ramp
+        x[-n:] *= ramp[::-1]
+    return x
+
+
+def soft_limit(x: np.ndarray, knee: float = 0.9) -> np.ndarray:
+    """Leave samples below the knee alone; bend louder ones smoothly below 1.0 (no clipping)."""
+    over = np.abs(x) > knee
+    if over.any():
+        room = 1.0 - knee - 1e-4
+        y = x[over]
+        x[over] = np.sign(y) * (knee + room * np.tanh((np.abs(y) - knee) / room))
+    return x
+
+
+def trim(x: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Speech with a short lead-in and tail, faded at both ends and limited; empty if silent."""
+    bounds = voiced_bounds(x, sample_rate)
+    if bounds is None:
+        return np.zeros(0, np.float32)
+    start = max(0, bounds[0] - int(LEAD_S * sample_rate))
+    end = min(len(x), bounds[1] + int(TAIL_S * sample_rate))
+    out = np.array(x[start:end], dtype=np.float32)  # a copy: the model's buffer is not ours
+    return soft_limit(fade_edges(out, sample_rate))

@@ -1,0 +1,136 @@
+"""The streaming synthesizer: Utterance -> Iterator[AudioChunk], one model call per chunk.
+
+No threads, no audio device, no Qt: the caller pulls chunks (the Speaker does so on its
+worker thread, the CLI on its main thread) and may cancel between or during chunks.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from reader.engine import silence
+from reader.engine.voices import VoiceBank, VoiceSpec, style_for
+from reader.text.split import split_chunk, utterance_chunks
+from reader.engine.onnx import MAX_TOKENS, SPEED_RANGE
+from reader.types import SAMPLE_RATE, AudioChunk, CancelToken, Cancelled, ReaderError, TextChunk, Utterance
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Engine(Protocol):
+    """What the synthesizer needs of a model (KokoroOnnx, or a fake in unit tests)."""
+
+    def tokenize(self, phonemes: str) -> list[int]: ...
+
+    def run(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
+            cancel: CancelToken | None = None) -> np.ndarray: ...
+
+
+class Phonemizer(Protocol):
+    def phonemize(self, text: str, language: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class SynthOptions:
+    """Per-synthesizer options; gaps are in seconds of silence appended after a chunk."""
+
+    sentence_pause_s: float = 0.25
+    clause_pause_s: float = 0.12  # chunk cut after , ; : inside a sentence
+    join_pause_s: float = 0.02  # chunk cut between words: keep the flow
+    first_chunk_words: int = 3  # measured: 4 words (~2 s of audio) took 0.70 s, 2-3 words ~0.45 s
+    max_chars: int = 300
+
+
+class Synthesizer:
+    """Turns text into trimmed audio chunks: text pipeline, G2P, model, silence trimming.
+
+    Responsible for chunking against the model's token limit and for the gaps between
+    chunks. Not responsible for playback, threads or loading assets.
+    """
+
+    def __init__(self, engine: Engine, voices: VoiceBank, g2p: Phonemizer,
+                 language_of: Callable[[str], str], options: SynthOptions = SynthOptions()) -> None:
+        self.engine = engine
+        self.voices = voices
+        self.g2p = g2p
+        self.language_of = language_of
+        self.options = options
+
+    def check(self, utterance: Utterance) -> VoiceSpec:
+        """Validate voice and speed up front so bad input fails before any work."""
+        if not SPEED_RANGE[0] <= utterance.speed <= SPEED_RANGE[1]:
+            raise ReaderError(f"speed {utterance.speed:g} is out of range {SPEED_RANGE[0]:g}-{SPEED_RANGE[1]:g}")
+        return self.voices.spec(utterance.voice)
+
+    def stream(self, utterance: Utterance, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
+        """Yield AudioChunks as they are synthesized; the last one has is_last=True.
+
+        Yields nothing for text with nothing speakable. Stops quietly when cancelled.
+        """
+        spec = self.check(utterance)
+        pack = self.voices.pack(spec)
+        language = self.language_of(spec.primary)
+        cancel = cancel or CancelToken()
+        chunks = utterance_chunks(utterance.text, max_chars=self.options.max_chars,
+                                  first_chunk_words=self.options.first_chunk_words)
+        # Look one piece ahead in the (cheap) G2P stream, never in the (costly) audio, so
+        # is_last is known without delaying the first chunk.
+        pieces = self._tokenized(chunks, utterance.text, language, cancel)
+        current = next(pieces, None)
+        yielded = False
+        while current is not None:
+            chunk, token_ids = current
+            try:
+                raw = self.engine.run(token_ids, style_for(pack, len(token_ids)), utterance.speed, cancel)
+            except Cancelled:
+                return
+            upcoming = next(pieces, None)
+            if cancel.cancelled:
+                return
+            audio = self._shape(raw, chunk, utterance.speed)
+            if audio.size or (upcoming is None and yielded):
+                yield AudioChunk(audio, chunk.sentence_index, chunk.span, is_last=upcoming is None)
+                yielded = True
+            current = upcoming
+
+    def _tokenized(self, chunks: Iterator[TextChunk], source: str, language: str,
+                   cancel: CancelToken) -> Iterator[tuple[TextChunk, list[int]]]:
+        """G2P each chunk; a chunk whose phonemes exceed the model's limit is cut again."""
+        for chunk in chunks:
+            todo = [chunk]
+            while todo:
+                if cancel.cancelled:
+                    return
+                piece = todo.pop(0)
+                ids = self.engine.tokenize(self.g2p.phonemize(piece.text, language))
+                if len(ids) > MAX_TOKENS and len(piece.text) >= 2:
+                    todo[:0] = split_chunk(piece, source=source)
+                    continue
+                if ids:
+                    yield piece, ids[:MAX_TOKENS]
+
+    def _shape(self, raw: np.ndarray, chunk: TextChunk, speed: float) -> np.ndarray:
+        speech = silence.trim(raw, SAMPLE_RATE)
+        if speech.size == 0:
+            return speech
+        if chunk.ends_sentence:
+            gap = self.options.sentence_pause_s
+        elif chunk.text.rstrip()[-1:] in ",;:-—)":
+            gap = self.options.clause_pause_s
+        else:
+            gap = self.options.join_pause_s
+        pad = np.zeros(int(gap / speed * SAMPLE_RATE), np.float32)
+        return np.concatenate([speech, pad])
+
+
+def render(chunks: Iterator[AudioChunk]) -> np.ndarray:
+    """All samples of a stream, concatenated (for WAV output and tests)."""
+    parts = [c.samples for c in chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+
+__all__ = ["Synthesizer", "SynthOptions", "Engine", "Phonemizer", "render"]

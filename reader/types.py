@@ -1,0 +1,124 @@
+"""Typed values passed between the stages text -> synth -> speaker -> audio sink.
+
+A leaf module: it imports nothing from the rest of the package, so every stage can
+depend on it without cycles. Values are frozen; units are in the field names or docs.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SAMPLE_RATE = 24_000  # Kokoro's output rate, Hz
+
+
+@dataclass(frozen=True)
+class Span:
+    """Half-open range [start, end) of character offsets into the text the user gave."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of cleaned text and where it came from in the original."""
+
+    index: int  # 0-based position in the utterance
+    text: str  # cleaned, ready for G2P
+    span: Span
+
+
+@dataclass(frozen=True)
+class TextChunk:
+    """A piece of one sentence small enough for one model call."""
+
+    sentence_index: int
+    text: str  # cleaned, ready for G2P
+    span: Span
+    ends_sentence: bool  # True for the last chunk of its sentence: a sentence pause follows
+
+
+@dataclass(frozen=True)
+class PhonemeChunk:
+    """A TextChunk after G2P: the phoneme string the model reads."""
+
+    sentence_index: int
+    phonemes: str
+    span: Span
+    ends_sentence: bool
+
+
+@dataclass(frozen=True, eq=False)
+class AudioChunk:
+    """Synthesized speech for one chunk, silence already trimmed to a natural gap."""
+
+    samples: np.ndarray  # float32, mono, in [-1, 1], at sample_rate
+    sentence_index: int
+    span: Span
+    is_last: bool  # the last chunk of the utterance
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """What to say and how. voice is a voice spec ("af_heart" or "af_heart:0.7,bf_emma:0.3")."""
+
+    text: str
+    voice: str = "af_heart"
+    speed: float = 1.0  # 0.5 .. 2.0, 1.0 = the voice's natural rate
+
+
+@dataclass(eq=False)
+class CancelToken:
+    """Set once to cancel a stream; checked between stages and passed to the engine.
+
+    Thread-safe: cancel() may be called from any thread.
+    """
+
+    _event: threading.Event = field(default_factory=threading.Event)
+    _callbacks: list = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._event.is_set():
+                return
+            self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for cb in callbacks:
+            cb()
+
+    def on_cancel(self, callback) -> None:
+        """Run callback (on the cancelling thread) when cancelled; at once if already."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+                return
+        callback()
+
+    def remove_callback(self, callback) -> None:
+        with self._lock:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+
+
+class ReaderError(Exception):
+    """An error with a message meant for the user (one line, no traceback needed)."""
+
+
+class Cancelled(Exception):
+    """A synthesis run was cancelled through its CancelToken."""

