@@ -72,13 +72,15 @@ def _utterances(n: int) -> list[str]:
     return [" ".join(words[(7 * i) % 80:(7 * i) % 80 + 3 + (13 * i) % 58]) + "." for i in range(n)]
 
 
-def measure_ours(threads: int | None, utterances: int, trials: int) -> dict:
+def measure_ours(threads: int | None, utterances: int, trials: int):
+    """(figures, the loaded synthesizer)."""
     from reader.engine.onnx import EngineOptions
     from reader.kokoro import CoreOptions, load_core
 
     rss_start = rss_mb()
     t0 = time.perf_counter()
-    synth, times = load_core(options=CoreOptions(engine=EngineOptions(threads=threads)), voice=VOICE)
+    synth, times = load_core(options=CoreOptions(engine=EngineOptions(threads=threads)), voice=VOICE,
+                             warm_up=False)  # load_s is the load alone; warmed below
     load_s = time.perf_counter() - t0
     rss_load = rss_mb()
     _first_chunk_s(synth, SENTENCE)  # warm-up: first runs allocate
@@ -107,7 +109,7 @@ def measure_ours(threads: int | None, utterances: int, trials: int) -> dict:
         f"rss_after_{utterances}_mb": round(rss[utterances], 1),
         "rss_growth_10_to_end": round(rss[utterances] / rss[10] - 1, 4) if 10 in rss else None,
         "trials": trials,
-    }
+    }, synth
 
 
 def measure_peer(trials: int) -> dict:
@@ -128,9 +130,15 @@ def measure_peer(trials: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 100, trials: int = 7) -> dict:
-    ours = measure_ours(threads, utterances, trials)
+def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 100, trials: int = 7,
+              playback: bool = True) -> dict:
+    ours, synth = measure_ours(threads, utterances, trials)
     result: dict = {"ours": ours}
+    if playback:
+        from reader.bench_playback import measure_playback
+
+        result["playback"] = measure_playback(synth, SENTENCE, PARAGRAPH, trials=max(3, trials // 2))
+    del synth
     if peer:
         theirs = measure_peer(trials=max(3, trials // 2))
         result["peer"] = theirs

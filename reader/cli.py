@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = add("bench", "measure latency, speed and memory (and a peer's)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--no-peer", action="store_true", help="skip the kokoro-onnx comparison")
+    bench.add_argument("--no-playback", action="store_true", help="skip the audio playback figures")
     bench.add_argument("--utterances", type=int, default=100, help="utterances for the memory figure")
     return parser
 
@@ -101,30 +102,54 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if next(iter(sentences(text)), None) is None:
         print("kokoro-reader: nothing to read (the text is empty or has no speakable characters)", file=sys.stderr)
         return 0
-    sink = None
-    if not args.output:
-        from reader.audio.sink import SoundDeviceSink
+    if args.output:
+        from reader.audio.wav import write_wav
 
-        device = int(args.device) if args.device and args.device.isdigit() else args.device
-        sink = SoundDeviceSink(device)  # before the 2 s load: a missing device fails at once
+        synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
+                           warm_up=False)  # one utterance: warming up would only delay it
+        write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed)))
+        return 0
+    from reader.audio.sink import SoundDeviceSink
+
+    device = int(args.device) if args.device and args.device.isdigit() else args.device
+    sink = SoundDeviceSink(device)
     try:
-        synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice)
-        stream = synth.stream(Utterance(text, args.voice, args.speed))
-        if sink is None:
-            from reader.audio.wav import write_wav
+        sink.open()  # before the 2 s load: a missing device fails at once
+        synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
+                           warm_up=False)  # one utterance: warming up would only delay it
+        return _play(synth, sink, text, args.voice, args.speed)
+    finally:
+        sink.close()
 
-            write_wav(Path(args.output), stream)
-            return 0
-        for chunk in stream:
-            sink.write(chunk.samples)
-        sink.drain()
+
+def _play(synth, sink, text: str, voice: str, speed: float) -> int:
+    """Speak through a Speaker until it finishes; Ctrl+C stops it within one audio block."""
+    import threading
+
+    from reader.speaker import Speaker
+
+    done = threading.Event()
+    errors: list[str] = []
+
+    class Listener:  # runs on the speaker-events thread
+        def finished(self) -> None:
+            done.set()
+
+        def error(self, message: str) -> None:
+            errors.append(message)
+            done.set()
+
+    speaker = Speaker(synth, sink, voice=voice, speed=speed, listener=Listener())
+    try:
+        speaker.say(text)
+        done.wait()  # a lock wait: Ctrl+C interrupts it at once
     except KeyboardInterrupt:
-        if sink is not None:
-            sink.stop()
+        speaker.stop()  # the sink fades out within one block; the ONNX run is terminated
         return 130
     finally:
-        if sink is not None:
-            sink.close()
+        speaker.close()
+    if errors:
+        raise ReaderError(errors[0])
     return 0
 
 
@@ -153,7 +178,8 @@ def cmd_fetch(_args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from reader.bench import run_bench
 
-    result = run_bench(threads=args.threads, peer=not args.no_peer, utterances=args.utterances)
+    result = run_bench(threads=args.threads, peer=not args.no_peer, utterances=args.utterances,
+                       playback=not args.no_playback)
     if args.json:
         print(json.dumps(result, indent=1))
     else:

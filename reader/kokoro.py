@@ -10,8 +10,10 @@ from reader.engine.onnx import EngineOptions, KokoroOnnx
 from reader.engine.voices import VoiceBank
 from reader.synth import Synthesizer, SynthOptions
 from reader.text.g2p import G2PBank
+from reader.types import Utterance
 
 _LOGGER = logging.getLogger(__name__)
+_WARM_UP_TEXT = "Hello there, and welcome."
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class LoadTimes:
 
 
 def load_core(store: AssetStore | None = None, options: CoreOptions = CoreOptions(),
-              voice: str = "af_heart", progress: ProgressFactory | None = None) -> tuple[Synthesizer, LoadTimes]:
+              voice: str = "af_heart", progress: ProgressFactory | None = None,
+              warm_up: bool = True) -> tuple[Synthesizer, LoadTimes]:
     """Fetch (if needed) and load everything; G2P for `voice`'s language loads in parallel."""
     store = store or AssetStore(progress=progress)
     g2p = G2PBank()
@@ -46,4 +49,9 @@ def load_core(store: AssetStore | None = None, options: CoreOptions = CoreOption
     g2p.get(language)  # re-raises a load error on this thread
     times = LoadTimes(model_s=model_s, g2p_s=time.perf_counter() - t0)
     synth = Synthesizer(engine, voices, g2p, lambda name: store.voice_info(name).language, options.synth)
+    if warm_up:
+        # The first runs allocate (arena, G2P caches): ~0.2 s more each. Pay that now, not
+        # in the first thing the user asks to hear.
+        for _ in synth.stream(Utterance(_WARM_UP_TEXT, voice)):
+            pass
     return synth, times

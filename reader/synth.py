@@ -43,6 +43,10 @@ class SynthOptions:
     join_pause_s: float = 0.02  # chunk cut between words: keep the flow
     first_chunk_words: int = 3  # measured: 4 words (~2 s of audio) took 0.70 s, 2-3 words ~0.45 s
     max_chars: int = 300
+    # Each chunk at most as long as all before it: a call costs ~0.29 s per second of audio
+    # plus ~0.25 s (G2P, the model's silent edges), so the next chunk is ready ~0.4 s before
+    # the earlier ones have played, even after a 3-word first chunk.
+    ramp: float = 1.0
 
 
 class Synthesizer:
@@ -76,7 +80,8 @@ class Synthesizer:
         language = self.language_of(spec.primary)
         cancel = cancel or CancelToken()
         chunks = utterance_chunks(utterance.text, max_chars=self.options.max_chars,
-                                  first_chunk_words=self.options.first_chunk_words)
+                                  first_chunk_words=self.options.first_chunk_words,
+                                  ramp=self.options.ramp)
         # Look one piece ahead in the (cheap) G2P stream, never in the (costly) audio, so
         # is_last is known without delaying the first chunk.
         pieces = self._tokenized(chunks, utterance.text, language, cancel)

@@ -1,5 +1,8 @@
 import pytest
 
+# The real PipeWire server and recorder fixtures (audio_server, recorder) and the `audio` marker.
+pytest_plugins = ["tests.audio_server"]
+
 
 @pytest.fixture(scope="session")
 def core():

@@ -30,9 +30,9 @@ def test_chunks_stream_in_order_with_spans_and_last_flag(parts):
     for c in chunks:
         assert c.samples.dtype == np.float32 and c.sample_rate == 24_000
         assert TEXT[c.span.start:c.span.end].strip()
-    # the first chunk is short, so sound starts early
+    # the first chunk is short, so sound starts early; later ones grow
     engine = parts[0]
-    assert len(engine.calls[0]) < len(engine.calls[1])
+    assert len(engine.calls[0]) < max(len(call) for call in engine.calls[1:])
 
 
 def test_first_chunk_is_synthesized_before_the_rest(parts):

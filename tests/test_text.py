@@ -524,3 +524,31 @@ def test_split_chunk_repeatedly_reaches_small_pieces():
         else:
             pending.extend(split_chunk(c, source=raw))
     assert all(0 < len(c.text) <= 10 for c in done)
+
+
+def test_ramp_grows_chunks_from_the_first_to_whole_sentences():
+    rng = random.Random(7)
+    plain = ["light", "keeper", "of", "the", "stairs,", "and", "water;", "beam", "a", "coast"]
+    for _ in range(40):
+        raw = ". ".join(" ".join(rng.choice(plain) for _ in range(rng.randint(3, 40))) for _ in range(6)) + "."
+        got = list(utterance_chunks(raw, first_chunk_words=3, ramp=1.5))
+        assert_round_trip(raw, got)
+        done = 0
+        for c in got:
+            limit = max(1.5 * done, 12)
+            if done and limit < 300:  # the rest of a sentence may overshoot rather than leave a stub
+                assert len(c.text) <= 1.3 * limit + 1, (c.text, done)
+            done += len(c.text)
+        assert "".join(c.text for c in got).replace(" ", "") == "".join(texts(raw)).replace(" ", "")
+
+
+def test_ramp_cuts_where_speech_pauses_and_then_reads_whole_sentences():
+    raw = ("The old lighthouse stood at the edge of the cliff for more than a hundred years. "
+           "Every night, its keeper climbed the narrow stairs, trimmed the wick, and watched the beam. "
+           "Ships passing the rocky coast relied on that light to find their way home.")
+    got = chunk_texts(raw, first_chunk_words=3, ramp=1.5)
+    assert got[:3] == ["The old lighthouse", "stood at the edge", "of the cliff for more than a hundred years."]
+    assert got[3:] == ["Every night, its keeper climbed the narrow stairs, trimmed the wick, and watched the beam.",
+                       "Ships passing the rocky coast relied on that light to find their way home."]
+    assert chunk_texts(raw, first_chunk_words=3) == [  # no ramp: the rest of the sentence at once
+        "The old lighthouse", "stood at the edge of the cliff for more than a hundred years.", *got[3:]]

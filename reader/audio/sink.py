@@ -1,137 +1,284 @@
 """Audio output: the AudioSink interface and its sounddevice implementation.
 
-The only module that imports sounddevice. One OutputStream is kept open while speaking;
-its callback copies from a preallocated ring buffer and never blocks, allocates or logs.
+The only module that imports sounddevice, lazily. One OutputStream stays open while speaking
+and a while after; its callback renders from a preallocated ring buffer (see render.py) and
+never blocks, allocates, logs or raises. Events go out on a notifier thread the sink owns.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Protocol
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol
 
 import numpy as np
 
+from reader.audio.base import BufferedSink
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 
 
 class AudioSink(Protocol):
-    """Plays float32 mono samples. write() blocks the producer (never the audio thread)."""
+    """What the Speaker needs from an audio output (SoundDeviceSink; FakeSink in tests).
 
-    sample_rate: int
+    Threads: write() and drain() from one producer thread; flush(), pause(), resume(),
+    set_volume() and close() from any thread; on_mark(mark), on_drained() and on_error(msg)
+    are called on a thread the sink owns, never on the audio thread, and should only hand
+    work over (e.g. emit a Qt signal).
+    """
 
-    def write(self, samples: np.ndarray) -> None: ...
+    input_rate: int  # rate of the samples write() takes, Hz
+    on_mark: Callable[[object], None] | None
+    on_drained: Callable[[], None] | None
+    on_error: Callable[[str], None] | None
 
-    def drain(self) -> None: ...
+    def write(self, samples: np.ndarray, generation: int, mark: object | None = None) -> bool: ...
 
-    def stop(self) -> None: ...
+    def drain(self, timeout: float | None = None) -> bool: ...
+
+    def flush(self, generation: int) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def set_volume(self, volume: float) -> None: ...
 
     def close(self) -> None: ...
 
 
-class Ring:
-    """Single-producer single-consumer float32 ring buffer.
+@dataclass(frozen=True)
+class OutputDevice:
+    """An output device as the settings window lists it."""
 
-    The producer (any one thread) calls put(); the audio callback calls take(). Indices are
-    plain ints updated by one side each, so neither side takes a lock.
+    index: int  # PortAudio's index: valid until the next rescan; prefer the name
+    name: str
+    host_api: str
+    channels: int
+    default_samplerate: float  # Hz
+    is_default: bool
+
+
+def _sounddevice():
+    try:
+        import sounddevice as sd
+    except OSError as exc:  # the PortAudio library itself is missing
+        raise ReaderError(f"audio output is unavailable ({exc}); install PortAudio "
+                          "(Debian: apt install libportaudio2) or write to a file with -o out.wav") from exc
+    return sd
+
+
+def _rescan(sd) -> None:
+    """Re-initialize PortAudio so it sees devices (and sound servers) that came back."""
+    sd._terminate()
+    sd._initialize()
+
+
+def list_output_devices(rescan: bool = False) -> list[OutputDevice]:
+    """Devices that can play; rescan=True re-queries PortAudio (no stream may be open)."""
+    sd = _sounddevice()
+    if rescan:
+        _rescan(sd)
+    apis = sd.query_hostapis()
+    try:
+        default = sd.query_devices(kind="output")["index"]
+    except Exception:  # no default output at all
+        default = -1
+    return [OutputDevice(d["index"], d["name"], apis[d["hostapi"]]["name"], d["max_output_channels"],
+                         float(d["default_samplerate"]), d["index"] == default)
+            for d in sd.query_devices() if d["max_output_channels"] > 0]
+
+
+class SoundDeviceSink(BufferedSink):
+    """Plays through PortAudio via sounddevice: owns the OutputStream and the notifier thread.
+
+    Responsible for the stream's life: opened by the first write() (or open()), kept warm
+    for idle_close_s after the last sound, closed and reported through on_error when it dies
+    (its finished callback fires, or its callback stops being called for watchdog_s), and
+    reopened, after a PortAudio rescan, by the next write(). Plays at the device's default
+    rate unless samplerate is given (BufferedSink resamples with soxr).
+
+    Not responsible for what is played or when (the Speaker), nor for queueing, fades and
+    events (BufferedSink, Renderer). One instance per process: a rescan re-initializes
+    PortAudio for everybody.
     """
 
-    def __init__(self, capacity: int) -> None:
-        self.buf = np.zeros(capacity, np.float32)
-        self.capacity = capacity
-        self.read = 0  # total samples taken (owned by the consumer)
-        self.write = 0  # total samples put (owned by the producer)
+    def __init__(self, device: int | str | None = None, *, samplerate: int | None = None,
+                 block_s: float = 0.005, latency: float | str = "low", idle_close_s: float = 30.0,
+                 watchdog_s: float = 2.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.device = device  # PortAudio index or (part of a) name; None = the system default
+        self.samplerate = samplerate
+        self.stream_opens = 0
+        self.xruns = 0  # output underflows PortAudio reported (the device starved)
+        self._block_s = block_s
+        self._latency = latency
+        self._idle_close_s = idle_close_s
+        self._watchdog_s = watchdog_s
+        self._stream = None
+        self._stream_lock = threading.Lock()  # open/close; never taken on the audio thread
+        self._stopping = False  # we are stopping the stream: its finished callback is expected
+        self._dead: str | None = None  # set on the audio thread when the stream died
+        self._need_rescan = False
+        self._notify = threading.Event()
+        self._notifier: threading.Thread | None = None
+        self._block_done = threading.Event()
+        self._want_block = False
+        self._beat = (0, 0.0)  # (callback count, when it last changed)
+        self._last_active = 0.0
 
-    def free(self) -> int:
-        return self.capacity - (self.write - self.read)
-
-    def available(self) -> int:
-        return self.write - self.read
-
-    def put(self, x: np.ndarray) -> int:
-        n = min(len(x), self.free())
-        start = self.write % self.capacity
-        first = min(n, self.capacity - start)
-        self.buf[start:start + first] = x[:first]
-        self.buf[: n - first] = x[first:n]
-        self.write += n
-        return n
-
-    def take(self, out: np.ndarray) -> int:
-        n = min(len(out), self.available())
-        start = self.read % self.capacity
-        first = min(n, self.capacity - start)
-        out[:first] = self.buf[start:start + first]
-        out[first:n] = self.buf[: n - first]
-        self.read += n
-        return n
-
-
-class SoundDeviceSink:
-    """Plays through PortAudio via sounddevice: owns one OutputStream and its ring buffer.
-
-    Not responsible for synthesis, resampling policy or playback state beyond draining.
-    """
-
-    def __init__(self, device: int | str | None = None, sample_rate: int = 24_000,
-                 buffer_s: float = 4.0, block: int = 480) -> None:
+    # -- stream life -------------------------------------------------------------------------
+    def open(self) -> None:
+        """Open the output now rather than on the first write(); raises ReaderError."""
         try:
-            import sounddevice as sd
-        except OSError as exc:  # the PortAudio library itself is missing
-            raise ReaderError(f"audio output is unavailable ({exc}); install PortAudio "
-                              "(Debian: apt install libportaudio2) or write to a file with -o out.wav") from exc
-        self._sd = sd
-        self.sample_rate = sample_rate
-        self._ring = Ring(int(buffer_s * sample_rate))
-        self._space = threading.Event()  # set by the callback when it frees room
-        self._stopping = False
-        self.underruns = 0
-        self._playing = False  # the callback has data to play (for underrun counting)
-        try:
-            self._stream = sd.OutputStream(
-                samplerate=sample_rate, channels=1, dtype="float32", blocksize=block,
-                device=device, callback=self._callback, latency="low",
-            )
-            self._stream.start()
-        except Exception as exc:  # PortAudioError, ValueError for bad devices
+            self._open_output()
+        except ReaderError:
+            raise
+        except Exception as exc:  # PortAudioError, ValueError for a bad device
             raise ReaderError(f"no usable audio output device ({exc}); write to a file with -o out.wav") from exc
 
-    def _callback(self, out, frames, _time, _status) -> None:
-        """Runs on the PortAudio thread: copy or zero-fill, never block."""
-        dest = out[:, 0]
-        got = 0 if self._stopping else self._ring.take(dest)
-        if got < frames:
-            dest[got:] = 0.0
-            if self._playing and got == 0 and not self._stopping:
-                self.underruns += 1
-        self._space.set()
+    def _open_output(self) -> int:
+        with self._stream_lock:
+            if self._closed:
+                raise RuntimeError("the audio sink is closed")
+            if self._stream is not None:
+                return self._rate
+            sd = _sounddevice()
+            if self._need_rescan:
+                _rescan(sd)
+            rate = self.samplerate or int(sd.query_devices(self.device, "output")["default_samplerate"])
+            block = max(64, round(rate * self._block_s))
+            self._prepare(rate, block)
+            self._dead, self._stopping = None, False
+            stream = sd.OutputStream(samplerate=rate, blocksize=block, device=self.device, channels=1,
+                                     dtype="float32", latency=self._latency, callback=self._callback,
+                                     finished_callback=self._finished)
+            try:
+                stream.start()
+            except Exception:
+                self._stopping = True
+                stream.close()
+                raise
+            self._stream, self._need_rescan = stream, False
+            self.stream_opens += 1
+            self._beat = (self._renderer.blocks, time.monotonic())
+            self._last_active = time.monotonic()
+            _LOGGER.debug("opened %s at %d Hz, block %d, latency %.3f s",
+                          self.device or "the default device", rate, block, stream.latency)
+            if self._notifier is None:
+                self._notifier = threading.Thread(target=self._run_notifier, name="audio-sink-events",
+                                                  daemon=True)
+                self._notifier.start()
+            return rate
 
-    def write(self, samples: np.ndarray) -> None:
-        """Queue samples, waiting for room; the ring holds a few seconds at most."""
-        x = np.asarray(samples, np.float32)
-        self._playing = True
-        while len(x) and not self._stopping:
-            n = self._ring.put(x)
-            x = x[n:]
-            if len(x):
-                self._space.clear()
-                self._space.wait(0.1)
-
-    def drain(self) -> None:
-        """Wait until everything queued has been handed to the device (close() plays it out)."""
-        while self._ring.available() > 0 and not self._stopping:
-            self._space.clear()
-            self._space.wait(0.1)
-        self._playing = False
-
-    def stop(self) -> None:
+    def _close_output(self, abort: bool = False) -> None:
+        """Stop and close the stream (stream lock held)."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
         self._stopping = True
+        try:
+            if abort:
+                stream.abort()
+            else:
+                stream.stop()  # plays out what the device already holds
+            stream.close()
+        except Exception:  # a dead device may refuse even this; the stream is gone either way
+            _LOGGER.debug("closing the stream failed", exc_info=True)
+
+    @property
+    def latency(self) -> float:
+        """Output latency of the open stream, seconds (0 when closed)."""
+        stream = self._stream
+        return float(stream.latency) if stream is not None else 0.0
+
+    def _drain_delay(self) -> float:
+        return self.latency + self._block_s
+
+    # -- audio thread ------------------------------------------------------------------------
+    def _callback(self, outdata, _frames, _time, status) -> None:
+        """PortAudio's thread: render one block; only sets flags and Events."""
+        if status.output_underflow:
+            self.xruns += 1
+        renderer = self._renderer
+        renderer.render(outdata[:, 0])
+        self._block_rendered()
+        if renderer.ring.read >= self._wake_at:
+            self._notify.set()
+        if self._want_block:
+            self._want_block = False
+            self._block_done.set()
+
+    def _finished(self) -> None:
+        """PortAudio's thread, when the stream ends: unexpected unless we stopped it."""
+        if not self._stopping:
+            self._dead = "the audio stream stopped (device or sound server gone?)"
+            self._notify.set()
+
+    # -- notifier thread ---------------------------------------------------------------------
+    def _wake(self) -> None:
+        self._notify.set()
+
+    def _run_notifier(self) -> None:
+        again = None
+        while not self._closed:
+            self._notify.wait(self._next_timeout(again))
+            self._notify.clear()
+            if self._closed:
+                break
+            self._check_stream(time.monotonic())
+            again = self.service()
+        self.service()  # what is left, e.g. an error raised while closing
+
+    def _next_timeout(self, again: float | None) -> float | None:
+        now, waits = time.monotonic(), []
+        if again is not None:
+            waits.append(again - now)
+        if self._stream is not None:
+            waits.append(self._watchdog_s / 2)
+            waits.append(self._last_active + self._idle_close_s - now)
+        return max(0.0, min(waits)) if waits else None
+
+    def _check_stream(self, now: float) -> None:
+        """Notice a dead stream (report, close, drop the queue) or an idle one (close)."""
+        with self._stream_lock:
+            if self._stream is None:
+                return
+            blocks = self._renderer.blocks
+            if blocks != self._beat[0]:
+                self._beat = (blocks, now)
+            dead = self._dead
+            if dead is None and now - self._beat[1] > self._watchdog_s:
+                dead = f"the audio device stopped asking for samples for {self._watchdog_s:g} s"
+            if dead is not None:
+                self._close_output(abort=True)
+                self._need_rescan = True
+                self._discard_queue()
+                self._report(f"audio output lost: {dead}")
+                return
+            ring = self._ring
+            if self._writing or ring.available() or self._drain_target is not None or self._renderer.sounding:
+                self._last_active = now
+            elif now - self._last_active >= self._idle_close_s:
+                _LOGGER.debug("closing the idle audio stream")
+                self._close_output()
 
     def close(self) -> None:
-        """Stop the stream; PortAudio's stop plays out what the device already holds."""
-        try:
-            self._stream.stop()
-            self._stream.close()
-        except Exception:  # closing a stream whose device vanished must not raise
-            _LOGGER.debug("closing the stream failed", exc_info=True)
+        """Fade out what sounds, close the stream and stop the notifier. Any thread."""
+        with self._lock:
+            self._closed = True
+            self._forget_queued()
+        self._space.set()
+        with self._stream_lock:
+            if self._stream is not None and self._renderer.sounding:
+                self.flush(self._flushed_gen)
+                self._block_done.clear()
+                self._want_block = True
+                self._block_done.wait(0.2)  # the fade-out block has been rendered
+            self._close_output()
+        self._notify.set()
+        notifier = self._notifier
+        if notifier is not None and notifier is not threading.current_thread():
+            notifier.join(timeout=5)

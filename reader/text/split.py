@@ -33,6 +33,7 @@ _MAX_WINDOW = 16384  # a "sentence" longer than this is cut where the window end
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\S+")
+_RAMP_MIN_CHARS = 12  # a ramped chunk may always be this long: shorter ones sound choppy
 
 # Cut preferences, as penalties added to how far a cut is from the balanced point
 # (measured in ideal piece lengths): a clause cut a bit off-centre beats a central word cut.
@@ -101,16 +102,22 @@ def _window_end(text: str, pos: int, size: int) -> tuple[int, bool]:
 # ---------------------------------------------------------------- chunks
 
 
-def utterance_chunks(text: str, *, max_chars: int = 300, first_chunk_words: int = 4) -> Iterator[TextChunk]:
+def utterance_chunks(text: str, *, max_chars: int = 300, first_chunk_words: int = 4,
+                     ramp: float = 0.0) -> Iterator[TextChunk]:
     """Yield the chunks of text in reading order: the main entry point for synthesis.
 
     Every chunk is at most max_chars long; the first chunk of the first sentence is at
-    most first_chunk_words words (0 turns that off) so that sound starts early.
+    most first_chunk_words words (0 turns that off) so that sound starts early. ramp > 0
+    grows chunks from there: each is at most ramp times the characters of all chunks before
+    it, so while those play (synthesis faster than real time) the next one gets ready.
     """
     _check(max_chars)
+    done = 0  # characters in the chunks yielded so far
     for sentence, ct in _mapped_sentences(text):
         head = first_chunk_words if sentence.index == 0 else 0
-        yield from _chunk_sentence(sentence.index, ct, max_chars, head)
+        for chunk in _chunk_sentence(sentence.index, ct, max_chars, head, ramp, done):
+            done += len(chunk.text)
+            yield chunk
 
 
 def chunks(sentences: Iterable[Sentence], *, max_chars: int = 300, first_chunk_words: int = 4,
@@ -160,16 +167,52 @@ def _map_for(text: str, span: Span, source: str | None) -> CleanText:
     return CleanText(text, origin, origin_end)
 
 
-def _chunk_sentence(index: int, ct: CleanText, max_chars: int, head_words: int) -> Iterator[TextChunk]:
+def _chunk_sentence(index: int, ct: CleanText, max_chars: int, head_words: int,
+                    ramp: float = 0.0, before: int = 0) -> Iterator[TextChunk]:
     if not ct.text:
         return
+    n = len(ct.text)
     head = _head_cut(ct, head_words) if head_words > 0 else None
-    if head:
-        pieces = _split_range(ct, 0, head[0], max_chars) + _split_range(ct, head[1], len(ct.text), max_chars)
-    else:
-        pieces = _split_range(ct, 0, len(ct.text), max_chars)
-    for n, (a, b) in enumerate(pieces):
-        yield TextChunk(index, ct.text[a:b], ct.span(a, b), n == len(pieces) - 1)
+    pieces, a = (_split_range(ct, 0, head[0], max_chars), head[1]) if head else ([], 0)
+    done = before + (head[0] if head else 0)
+    while ramp > 0 and done > 0:
+        limit = max(ramp * done, _RAMP_MIN_CHARS)
+        if limit >= max_chars or n - a <= 1.3 * limit:  # rather a bit long than a stub after it
+            break
+        cut = _ramp_cut(ct, a, int(limit))
+        if cut is None:
+            break  # no word boundary in reach: never cut a word to keep the ramp
+        pieces.append((a, cut[0]))
+        done, a = done + cut[0] - a, cut[1]
+    pieces += _split_range(ct, a, n, max_chars)
+    for k, (a, b) in enumerate(pieces):
+        yield TextChunk(index, ct.text[a:b], ct.span(a, b), k == len(pieces) - 1)
+
+
+def _ramp_cut(ct: CleanText, a: int, limit: int) -> tuple[int, int] | None:
+    """(left end, right start) of a piece of ct.text[a:] at most `limit` long, cut where
+    speech pauses anyway: after clause punctuation, else a comma, else before a function
+    word ("the", "of", ...); the longest such piece, at least half of limit when possible."""
+    text, best, best_key = ct.text, None, None
+    for m in _SPACE.finditer(text, a + 1, min(len(text) - 1, a + limit + 1)):
+        p, q = m.start(), m.end()
+        if not _cut_allowed(ct, p, q):
+            continue
+        before = text[p - 1]
+        nxt = _bare(text[q:q + 20].split(" ", 1)[0])
+        prev = _bare(text[text.rfind(" ", a, p) + 1:p])
+        if before in ";:.!?" or (before == "-" and text[p - 2:p - 1].isspace()):
+            kind = 3
+        elif before == ",":
+            kind = 2
+        elif nxt in _FUNCTION_WORDS and prev not in _FUNCTION_WORDS:
+            kind = 1
+        else:
+            kind = 0
+        key = (p - a >= limit // 2, kind, p)
+        if best_key is None or key > best_key:
+            best, best_key = (p, q), key
+    return best
 
 
 def _head_cut(ct: CleanText, n: int) -> tuple[int, int] | None:

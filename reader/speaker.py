@@ -1,0 +1,377 @@
+"""The Speaker: turns text into sound a person can steer (say, pause, stop, skip, faster).
+
+Threads: public methods run on any thread, return at once and only post work, except that
+stop/pause/resume/volume also act on the sink directly (thread-safe) so they are heard
+within one audio block. One worker thread ("speaker") owns the synthesizer and feeds the
+sink. Events go to the listener on one event thread ("speaker-events"), in order; never
+inside the audio callback.
+"""
+from __future__ import annotations
+
+import enum
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+
+from reader.text.split import sentences
+from reader.types import CancelToken, ReaderError, Span, Utterance
+
+_LOGGER = logging.getLogger(__name__)
+
+RESTART_WINDOW_S = 1.5  # previous_sentence() this soon after a sentence began goes back one
+SPEED_STEP = 0.1
+
+
+class State(str, enum.Enum):
+    IDLE = "idle"
+    SPEAKING = "speaking"
+    PAUSED = "paused"
+    ERROR = "error"
+
+
+class Listener(Protocol):
+    """Speaker events; every method runs on the speaker-events thread."""
+
+    def state_changed(self, state: State) -> None: ...
+
+    def sentence_started(self, index: int, span: Span) -> None: ...
+
+    def finished(self) -> None: ...
+
+    def error(self, message: str) -> None: ...
+
+
+class Synth(Protocol):
+    def check(self, utterance: Utterance) -> object: ...
+
+    def stream(self, utterance: Utterance, cancel: CancelToken | None = None): ...
+
+
+class Sink(Protocol):
+    on_mark: Callable[[object], None] | None
+    on_drained: Callable[[], None] | None
+    on_error: Callable[[str], None] | None
+
+    def write(self, samples: np.ndarray, generation: int, mark: object | None = None) -> bool: ...
+
+    def drain(self, timeout: float | None = None) -> bool: ...
+
+    def flush(self, generation: int) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def set_volume(self, volume: float) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One text to speak, from a sentence index or a character offset."""
+
+    generation: int
+    sequence: int  # increases per job: the End of the newest job means "finished"
+    text: str
+    voice: str
+    speed: float
+    start_sentence: int = 0  # resolved by the worker (cheap there, off the caller's thread)
+    start_offset: int | None = None  # wins over start_sentence; sentence_base then applies
+    sentence_base: int = 0
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Marks the first sample of a chunk: a sentence may start there."""
+
+    generation: int
+    job: _Job
+    sentence_index: int
+    span: Span  # of the chunk: set_speed() restarts here
+    sentence_span: Span  # of the whole sentence: what the events report
+
+
+@dataclass(frozen=True)
+class _End:
+    """Marks the end of a job's audio."""
+
+    generation: int
+    sequence: int
+
+
+def _shift(span: Span, offset: int) -> Span:
+    return Span(span.start + offset, span.end + offset)
+
+
+class Speaker:
+    """Owns playback state and the synthesis worker; feeds the sink one chunk ahead.
+
+    Responsible for generations (late chunks of a replaced utterance are dropped), sentence
+    navigation and events. Not responsible for synthesis (Synthesizer) or the device (sink).
+    """
+
+    def __init__(self, synth: Synth, sink: Sink, *, voice: str = "af_heart", speed: float = 1.0,
+                 listener: Listener | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._synth = synth
+        self._sink = sink
+        self._listener = listener
+        self._clock = clock
+        self.voice = voice
+        self.speed = speed
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._sequence = 0
+        self._token = CancelToken()
+        self._state = State.IDLE
+        self._job: _Job | None = None  # the newest job of the current generation
+        self._heard: _Chunk | None = None  # the chunk sounding now
+        self._heard_since = 0.0
+        self._sentence: tuple[int, Span] | None = None
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._events: queue.Queue[tuple | None] = queue.Queue()
+        sink.on_mark = self._on_mark
+        sink.on_drained = None
+        sink.on_error = self._on_sink_error
+        self._worker = threading.Thread(target=self._work, name="speaker", daemon=True)
+        self._dispatcher = threading.Thread(target=self._dispatch, name="speaker-events", daemon=True)
+        self._worker.start()
+        self._dispatcher.start()
+
+    # -- public API: any thread, never blocks -------------------------------------------------
+    @property
+    def state(self) -> State:
+        return self._state
+
+    @property
+    def sentence(self) -> tuple[int, Span] | None:
+        """(index, span) of the sentence heard last, or None."""
+        return self._sentence
+
+    def say(self, text: str, voice: str | None = None, speed: float | None = None) -> None:
+        """Replace whatever is playing with text. Bad voice/speed raise ReaderError here."""
+        voice, speed = voice or self.voice, self.speed if speed is None else speed
+        self._synth.check(Utterance("", voice, speed))
+        with self._lock:
+            generation = self._restart_locked()
+            self._post_locked(_Job(generation, self._next_sequence(), text, voice, speed))
+            self._set_state_locked(State.SPEAKING)
+
+    def enqueue(self, text: str) -> None:
+        """Speak text after what is queued; like say() when idle."""
+        with self._lock:
+            if self._state in (State.IDLE, State.ERROR):
+                generation = self._restart_locked()
+                self._set_state_locked(State.SPEAKING)
+            else:
+                generation = self._generation
+            self._post_locked(_Job(generation, self._next_sequence(), text, self.voice, self.speed))
+
+    def stop(self) -> None:
+        """Silence within one audio block; cancels synthesis in flight."""
+        with self._lock:
+            self._restart_locked()
+            self._job = None
+            self._set_state_locked(State.IDLE)
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._state is State.SPEAKING:
+                self._sink.pause()
+                self._set_state_locked(State.PAUSED)
+
+    def resume(self) -> None:
+        with self._lock:
+            if self._state is State.PAUSED:
+                self._sink.resume()
+                self._set_state_locked(State.SPEAKING)
+
+    def toggle(self) -> None:
+        """Pause when speaking, resume when paused."""
+        with self._lock:
+            paused = self._state is State.PAUSED
+        self.resume() if paused else self.pause()
+
+    def next_sentence(self) -> None:
+        with self._lock:
+            if self._heard is None:
+                return
+            self._jump_locked(self._heard.sentence_index + 1)
+
+    def previous_sentence(self) -> None:
+        """Back to the sentence before when the current one has just begun, else restart it."""
+        with self._lock:
+            if self._heard is None:
+                return
+            index = self._heard.sentence_index
+            if self._sentence is not None and self._clock() - self._heard_since < RESTART_WINDOW_S:
+                index -= 1
+            self._jump_locked(max(0, index))
+
+    def set_speed(self, speed: float) -> None:
+        """Takes effect from the chunk being heard, re-synthesized at the new speed."""
+        self._synth.check(Utterance("", self.voice, speed))
+        with self._lock:
+            self.speed = speed
+            heard = self._heard
+            if heard is None or self._state not in (State.SPEAKING, State.PAUSED):
+                return
+            paused = self._state is State.PAUSED
+            generation = self._restart_locked(keep_sentence=True)
+            job = replace(heard.job, generation=generation, sequence=self._next_sequence(), speed=speed,
+                          start_offset=heard.span.start, sentence_base=heard.sentence_index)
+            self._post_locked(job)
+            if paused:
+                self._sink.pause()  # flush() cleared the pause; the new audio waits paused
+
+    def faster(self) -> None:
+        self.set_speed(min(2.0, round(self.speed + SPEED_STEP, 2)))
+
+    def slower(self) -> None:
+        self.set_speed(max(0.5, round(self.speed - SPEED_STEP, 2)))
+
+    def set_voice(self, voice: str) -> None:
+        """For the next say(). Raises ReaderError for an unknown voice."""
+        self._synth.check(Utterance("", voice, self.speed))
+        self.voice = voice
+
+    def set_volume(self, volume: float) -> None:
+        self._sink.set_volume(volume)
+
+    def close(self) -> None:
+        self.stop()
+        self._jobs.put(None)
+        self._worker.join(timeout=5)
+        self._events.put(None)
+        self._dispatcher.join(timeout=5)
+
+    # -- helpers (lock held) ------------------------------------------------------------------
+    def _next_sequence(self) -> int:
+        self._sequence += 1
+        return self._sequence
+
+    def _restart_locked(self, keep_sentence: bool = False) -> int:
+        """New generation: cancel synthesis, drop queued audio (fades out). Returns it.
+
+        keep_sentence: the same sentence goes on (a speed change), so no new sentence event.
+        """
+        self._generation += 1
+        self._token.cancel()
+        self._token = CancelToken()
+        self._sink.flush(self._generation)
+        self._heard = None
+        if not keep_sentence:
+            self._sentence = None
+        return self._generation
+
+    def _post_locked(self, job: _Job) -> None:
+        self._job = job
+        self._jobs.put(job)
+
+    def _jump_locked(self, index: int) -> None:
+        job = self._job
+        if job is None:
+            return
+        paused = self._state is State.PAUSED
+        generation = self._restart_locked()
+        self._post_locked(replace(job, generation=generation, sequence=self._next_sequence(),
+                                  start_sentence=index, start_offset=None, sentence_base=0))
+        self._set_state_locked(State.SPEAKING)
+        if paused:
+            self._sink.resume()
+
+    def _set_state_locked(self, state: State) -> None:
+        if state is not self._state:
+            self._state = state
+            self._events.put(("state_changed", state))
+
+    # -- worker thread ------------------------------------------------------------------------
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            with self._lock:
+                if job.generation != self._generation:
+                    continue  # replaced before it started
+                token = self._token
+            try:
+                self._speak(job, token)
+            except ReaderError as exc:
+                self._fail(job, str(exc))
+            except Exception as exc:  # a bug must not kill the worker: report and go on
+                _LOGGER.exception("synthesis failed")
+                self._fail(job, f"speech synthesis failed: {type(exc).__name__}")
+
+    def _speak(self, job: _Job, token: CancelToken) -> None:
+        offset, base = self._start_of(job)
+        if offset is not None:
+            text = job.text[offset:]
+            spans = ((s.index, s.span) for s in sentences(text))  # walked in step with the chunks
+            index, sentence_span = -1, Span(0, 0)
+            for chunk in self._synth.stream(Utterance(text, job.voice, job.speed), token):
+                while index < chunk.sentence_index:
+                    index, sentence_span = next(spans, (chunk.sentence_index, chunk.span))
+                mark = _Chunk(job.generation, job, chunk.sentence_index + base, _shift(chunk.span, offset),
+                              _shift(sentence_span, offset))
+                if not self._sink.write(chunk.samples, job.generation, mark):
+                    return  # flushed: a newer generation took over
+        if not token.cancelled:
+            self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence))
+            if self._jobs.empty():
+                self._sink.drain(timeout=0)  # no more is coming: silence now is not an underrun
+
+    def _start_of(self, job: _Job) -> tuple[int | None, int]:
+        """(character offset, index of the sentence there); None when past the end."""
+        if job.start_offset is not None:
+            return job.start_offset, job.sentence_base
+        if job.start_sentence == 0:
+            return 0, 0
+        for sentence in sentences(job.text):
+            if sentence.index == job.start_sentence:
+                return sentence.span.start, sentence.index
+        return None, 0
+
+    def _fail(self, job: _Job, message: str) -> None:
+        with self._lock:
+            if job.generation != self._generation:
+                return
+            self._restart_locked()
+            self._set_state_locked(State.ERROR)
+        self._events.put(("error", message))
+
+    # -- sink events (sink's event thread) ----------------------------------------------------
+    def _on_mark(self, mark: object) -> None:
+        with self._lock:
+            if getattr(mark, "generation", None) != self._generation:
+                return
+            if isinstance(mark, _Chunk):
+                self._heard = mark
+                if self._sentence is None or self._sentence[0] != mark.sentence_index:
+                    self._heard_since = self._clock()
+                    self._sentence = (mark.sentence_index, mark.sentence_span)
+                    self._events.put(("sentence_started", mark.sentence_index, mark.sentence_span))
+            elif isinstance(mark, _End) and mark.sequence == self._sequence:
+                self._heard = None
+                self._job = None
+                self._sentence = None
+                self._events.put(("finished",))
+                self._set_state_locked(State.IDLE)
+
+    def _on_sink_error(self, message: str) -> None:
+        with self._lock:
+            self._restart_locked()
+            self._set_state_locked(State.ERROR)
+        self._events.put(("error", message))
+
+    # -- event thread -------------------------------------------------------------------------
+    def _dispatch(self) -> None:
+        while (event := self._events.get()) is not None:
+            method = getattr(self._listener, event[0], None)
+            if method is None:
+                continue
+            try:
+                method(*event[1:])
+            except Exception:  # a listener's bug must not stop later events
+                _LOGGER.exception("speaker listener failed")

@@ -1,0 +1,87 @@
+"""Test signals and recording analysis shared by the audio integration tests.
+
+Signals are float32 at RATE (the synthesizer's rate); recordings are at REC_RATE (the null
+sink's). Nothing here asserts anything.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+RATE = 24_000
+REC_RATE = 48_000
+THRESHOLD = 1e-3  # |sample| above this is sound (the null sink records digital zeros)
+FADE_48K = 240  # a 5 ms fade, in recording samples
+
+
+def tone(seconds: float, freq: float = 440.0, amp: float = 0.5, rate: int = RATE) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def window(fade: int) -> np.ndarray:
+    i = np.arange(fade + 1)
+    return (0.5 - 0.5 * np.cos(np.pi * i / fade)).astype(np.float32)
+
+
+def to48k(x: np.ndarray) -> np.ndarray:
+    import soxr
+
+    return soxr.resample(x, RATE, REC_RATE, quality="HQ").astype(np.float32)
+
+
+def edges(x: np.ndarray, seconds: float = 0.01) -> np.ndarray:
+    """Taper both ends so the signal itself starts and ends without a step."""
+    n = int(seconds * RATE)
+    w = window(n)[1:]
+    y = x.copy()
+    y[:n] *= w
+    y[-n:] *= w[::-1]
+    return y
+
+
+def chirp(seconds: float, f0: float = 200.0, f1: float = 2000.0, amp: float = 0.5) -> np.ndarray:
+    """A sweep: never repeats, so a piece of it aligns at exactly one place."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    phase = 2 * np.pi * (f0 * t + (f1 - f0) * t * t / (2 * seconds))
+    return edges((amp * np.sin(phase)).astype(np.float32))
+
+
+def speechlike(seconds: float, seed: int = 0) -> np.ndarray:
+    """Voiced harmonics on a wandering pitch, syllable-rate envelope, fricative noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    f0 = 130 + 35 * np.sin(2 * np.pi * 0.7 * t) + 15 * np.sin(2 * np.pi * 2.3 * t + 1)
+    phase = 2 * np.pi * np.cumsum(f0) / RATE
+    formant = np.array([1.0, 0.8, 0.9, 0.6, 0.5, 0.7, 0.4, 0.3, 0.25, 0.2, 0.15, 0.12])
+    voiced = sum(a * np.sin((k + 1) * phase + rng.uniform(0, 6.3)) for k, a in enumerate(formant))
+    syllables = 0.2 + 0.8 * (0.5 + 0.5 * np.sin(2 * np.pi * 4.1 * t + rng.uniform(0, 6.3))) ** 2
+    noise = np.convolve(rng.normal(0, 1, len(t)), np.ones(3) / 3, "same")
+    hiss = (np.sin(2 * np.pi * 1.3 * t) > 0.85) * noise * 0.6
+    x = voiced * syllables + hiss
+    return edges((0.45 * x / np.abs(x).max()).astype(np.float32))
+
+
+def locate(segment: np.ndarray, ref: np.ndarray) -> tuple[int, float]:
+    """Where segment sits in ref (segment ~ ref[k:k+len]) and the normalized correlation there."""
+    n = 1 << int(np.ceil(np.log2(len(ref) + len(segment))))
+    cc = np.fft.irfft(np.fft.rfft(ref, n) * np.conj(np.fft.rfft(segment, n)), n)[: len(ref) - len(segment) + 1]
+    k = int(np.argmax(cc))
+    part = ref[k:k + len(segment)]
+    corr = float(np.dot(segment, part) / (np.linalg.norm(segment) * np.linalg.norm(part) + 1e-12))
+    return k, corr
+
+
+def sound_indices(x: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.abs(x) > THRESHOLD)
+
+
+def max_step(x: np.ndarray) -> float:
+    return float(np.abs(np.diff(x)).max())
+
+
+def wait_heard(recorder, seconds: float = 0.15) -> np.ndarray:
+    """Wait until the recording covers `seconds` past now (audio takes wall-clock time)."""
+    recorder.wait_for(recorder.index_at(time.monotonic()) + int(seconds * REC_RATE))
+    return recorder.samples()

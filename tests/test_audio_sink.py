@@ -1,0 +1,617 @@
+"""Audio sink: ring buffer and fake sink (unit), and the real sink on a real PipeWire server.
+
+The integration tests (marked `audio`) play through SoundDeviceSink into a private PipeWire
+null sink and record its monitor with parec (tests/audio_server.py), then compare the
+recording with what was written.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from reader.audio.fake import FakeSink
+from reader.audio.ring import SampleRing
+from tests.signals import (FADE_48K, RATE, REC_RATE, chirp, edges, locate, max_step, sound_indices, speechlike,
+                           to48k, tone, wait_heard, window)
+
+
+class Events:
+    """Collects a sink's events; each callback also sets an Event a test can wait on."""
+
+    def __init__(self) -> None:
+        self.marks: list = []
+        self.errors: list[str] = []
+        self.drained = 0
+        self.threads: set[str] = set()
+        self.error = threading.Event()
+        self.mark = threading.Event()
+        self.mark_times: list[float] = []
+
+    def on_mark(self, mark) -> None:
+        self.threads.add(threading.current_thread().name)
+        self.marks.append(mark)
+        self.mark_times.append(time.monotonic())
+        self.mark.set()
+
+    def on_drained(self) -> None:
+        self.drained += 1
+
+    def on_error(self, message: str) -> None:
+        self.errors.append(message)
+        self.error.set()
+
+    def kwargs(self) -> dict:
+        return {"on_mark": self.on_mark, "on_drained": self.on_drained, "on_error": self.on_error}
+
+
+# -- ring -------------------------------------------------------------------------------------
+def test_ring_wraps_around_and_never_overfills():
+    ring = SampleRing(10)
+    assert ring.put(np.arange(7, dtype=np.float32)) == 7
+    out = np.zeros(5, np.float32)
+    assert ring.take(out) == 5 and list(out) == [0, 1, 2, 3, 4]
+    assert ring.put(np.arange(7, 20, dtype=np.float32)) == 8  # only 8 free
+    assert ring.free() == 0 and ring.available() == 10
+    out = np.full(12, -1, np.float32)
+    assert ring.take(out) == 10
+    assert list(out[:10]) == [5, 6, *range(7, 15)] and list(out[10:]) == [-1, -1]
+    assert ring.take(out) == 0 and ring.read == ring.written == 15
+
+
+def test_ring_peek_does_not_consume_and_skip_to_clamps():
+    ring = SampleRing(8)
+    ring.put(np.arange(6, dtype=np.float32))
+    out = np.zeros(4, np.float32)
+    assert ring.peek(2, out) == 4 and list(out) == [2, 3, 4, 5]
+    assert ring.read == 0
+    assert ring.peek(5, out) == 1
+    ring.skip_to(100)  # never past what was written
+    assert ring.read == 6 and ring.available() == 0
+    ring.skip_to(3)  # never backwards
+    assert ring.read == 6
+
+
+# -- fake sink: playback and fades ----------------------------------------------------------
+def test_fake_plays_the_samples_with_a_fade_in_only_at_the_start():
+    sink = FakeSink(block=240)
+    src = tone(0.2)
+    assert sink.write(src, 0)
+    out = sink.advance(len(src) + 480)
+    fade = round(0.005 * RATE)
+    np.testing.assert_allclose(out[:fade], src[:fade] * window(fade)[1:], atol=1e-6)
+    np.testing.assert_array_equal(out[fade:len(src)], src[fade:])
+    assert not out[len(src):].any()
+    assert sink.position == len(src)
+
+
+def test_samples_are_clipped_and_reshaped():
+    sink = FakeSink()
+    sink.write(np.full((1000, 1), 3.0), 0)  # a column and out of range
+    out = sink.advance(1000)
+    assert out.max() == pytest.approx(1.0) and out.dtype == np.float32
+
+
+def test_flush_fades_out_within_one_block_and_drops_old_generations():
+    sink = FakeSink(block=240)
+    src = tone(1.0)
+    sink.write(src, 1)
+    sink.advance(2400)
+    sink.flush(2)
+    out = sink.advance(480)
+    fade = round(0.005 * RATE)
+    np.testing.assert_allclose(out[:fade], src[2400:2400 + fade] * window(fade)[::-1][1:], atol=1e-6)
+    assert not out[fade:].any()  # silent before the first block ends
+    assert sink.write(src, 1) is False  # an older generation is dropped at once
+    assert sink.write(tone(0.1, 880), 2)
+    assert sink.advance(2400)[:2400].any()
+
+
+def test_flush_releases_a_producer_blocked_on_a_full_ring():
+    sink = FakeSink(buffer_s=0.1)
+    result = []
+    producer = threading.Thread(target=lambda: result.append(sink.write(tone(1.0), 5)))
+    producer.start()
+    assert sink.producer_waiting.wait(5)
+    sink.flush(6)
+    producer.join(timeout=2)
+    assert result == [False]
+
+
+def test_producer_blocks_until_the_clock_frees_room():
+    sink = FakeSink(buffer_s=0.1, block=240)
+    src = tone(0.5)
+    done = threading.Event()
+
+    def produce():
+        sink.write(src, 0)
+        done.set()
+        sink.producer_waiting.set()
+
+    producer = threading.Thread(target=produce)
+    producer.start()
+    played = []
+    while True:
+        assert sink.producer_waiting.wait(5)  # blocked on a full ring, or finished
+        if done.is_set():
+            break
+        sink.producer_waiting.clear()
+        played.append(sink.advance(240))
+    producer.join()
+    played.append(sink.advance(len(src)))
+    out = np.concatenate(played)
+    fade = round(0.005 * RATE)
+    np.testing.assert_array_equal(out[fade:len(src)], src[fade:])  # nothing lost or doubled
+
+
+def test_pause_holds_the_position_where_the_fade_began_and_resume_replays_it():
+    sink = FakeSink(block=240)
+    src = np.random.default_rng(1).uniform(-0.5, 0.5, 12_000).astype(np.float32)
+    sink.write(src, 0)
+    before = sink.advance(2400)
+    sink.pause()
+    held = sink.position
+    paused = sink.advance(2400)
+    assert sink.position == held == 2400
+    sink.resume()
+    after = sink.advance(len(src))
+    fade = round(0.005 * RATE)
+    w = window(fade)
+    np.testing.assert_array_equal(before[fade:], src[fade:2400])
+    np.testing.assert_allclose(paused[:fade], src[2400:2400 + fade] * w[::-1][1:], atol=1e-6)
+    assert not paused[fade:].any()
+    np.testing.assert_allclose(after[:fade], src[2400:2400 + fade] * w[1:], atol=1e-6)  # replayed
+    np.testing.assert_array_equal(after[fade:len(src) - 2400], src[2400 + fade:])  # nothing skipped
+
+
+def test_pause_then_flush_then_new_audio_plays_without_resume():
+    sink = FakeSink(block=240)
+    sink.write(tone(1.0), 0)
+    sink.advance(240)
+    sink.pause()
+    sink.advance(240)
+    sink.flush(1)
+    assert not sink.paused
+    sink.write(tone(0.1), 1)
+    assert sink.advance(2400).any()
+
+
+def test_volume_ramps_over_one_block_and_is_clamped():
+    sink = FakeSink(block=240)
+    src = np.full(24_000, 0.5, np.float32)
+    sink.write(src, 0)
+    sink.advance(480)
+    sink.set_volume(0.5)
+    ramp = sink.advance(240)
+    steady = sink.advance(240)
+    np.testing.assert_allclose(ramp, 0.5 * (1 - 0.5 * np.arange(1, 241) / 240), rtol=1e-5)
+    np.testing.assert_allclose(steady, 0.25, rtol=1e-6)
+    assert np.abs(np.diff(ramp)).max() < 0.002  # no zipper step
+    sink.set_volume(7)
+    assert sink.volume == 1.0
+    sink.set_volume(-1)
+    assert sink.volume == 0.0
+
+
+# -- fake sink: events ------------------------------------------------------------------------
+def test_mark_arrives_when_the_first_sample_of_its_write_plays():
+    ev = Events()
+    sink = FakeSink(block=240, **ev.kwargs())
+    sink.write(tone(0.1), 0, mark="first")  # 2400 samples
+    sink.write(tone(0.1), 0, mark="second")
+    sink.write(tone(0.1), 0)  # no mark
+    sink.advance(240)
+    assert ev.marks == ["first"]
+    sink.advance(2400 - 240)
+    assert ev.marks == ["first"]  # the second write has not started yet
+    sink.advance(240)
+    assert ev.marks == ["first", "second"]
+    sink.advance(4800)
+    assert ev.marks == ["first", "second"]
+
+
+def test_flush_drops_pending_marks():
+    ev = Events()
+    sink = FakeSink(**ev.kwargs())
+    sink.write(tone(0.1), 0, mark="a")
+    sink.write(tone(0.1), 0, mark="b")
+    sink.advance(240)
+    sink.flush(1)
+    sink.advance(9600)
+    assert ev.marks == ["a"]
+
+
+def test_drain_waits_for_the_clock_and_reports_drained_once():
+    ev = Events()
+    sink = FakeSink(**ev.kwargs())
+    sink.write(tone(0.1), 0)
+    result = []
+    producer = threading.Thread(target=lambda: result.append(sink.drain(timeout=5)))
+    producer.start()
+    sink.advance(1200)
+    assert producer.is_alive() and ev.drained == 0
+    while producer.is_alive():  # drain() may not have declared its target yet
+        sink.advance(1200)
+        producer.join(timeout=0.01)
+    assert result == [True] and ev.drained == 1
+    assert sink.drain(timeout=0) is True  # nothing new queued
+
+
+def test_drain_times_out_and_is_cancelled_by_flush():
+    sink = FakeSink()
+    sink.write(tone(0.1), 0)
+    assert sink.drain(timeout=0.01) is False
+    result = []
+    producer = threading.Thread(target=lambda: result.append(sink.drain(timeout=5)))
+    producer.start()
+    sink.flush(1)
+    producer.join(timeout=5)
+    assert result == [False]
+
+
+def test_underruns_count_only_unexpected_gaps():
+    sink = FakeSink(block=240)
+    sink.write(tone(0.05), 0)  # 1200 samples, more expected
+    sink.advance(2400)
+    assert sink.underruns == 1
+    sink.advance(2400)
+    assert sink.underruns == 1  # one per gap, not per block
+    sink.write(tone(0.05), 0)
+    sink.drain(timeout=0)
+    sink.advance(4800)
+    assert sink.underruns == 1  # the end after drain() is no underrun
+    sink.write(tone(0.05), 0)
+    sink.pause()
+    sink.advance(4800)
+    assert sink.underruns == 1  # nor is a pause
+
+
+def test_resampling_is_seamless_across_chunks_and_marks_map_to_the_output_rate():
+    import soxr
+
+    ev = Events()
+    sink = FakeSink(rate=48_000, block=480, **ev.kwargs())
+    src = np.random.default_rng(2).uniform(-0.4, 0.4, 24_000).astype(np.float32)
+    for i, start in enumerate(range(0, len(src), 2400)):
+        sink.write(src[start:start + 2400], 0, mark=i)
+    sink.drain(timeout=0)
+    out = sink.advance(48_000 + 960)
+    whole = np.clip(soxr.resample(src, 24_000, 48_000, quality="HQ"), -1, 1)
+    fade = 240
+    assert len(np.flatnonzero(out)) <= len(whole)
+    np.testing.assert_allclose(out[fade:len(whole)], whole[fade:], atol=1e-4)
+    assert ev.marks == list(range(10)) and ev.drained == 1
+    sink2 = FakeSink(rate=48_000, block=480, **(ev2 := Events()).kwargs())
+    sink2.write(src[:2400], 0)
+    sink2.write(src[2400:4800], 0, mark="x")
+    sink2.advance(4800)  # the mark's first output sample is 4800 (2400 * 2)
+    assert ev2.marks == []
+    sink2.advance(480)
+    assert ev2.marks == ["x"]
+
+
+@pytest.mark.parametrize("rate", [44_100, 48_000])
+def test_a_mark_after_the_last_sample_arrives_when_resampled_audio_drains(rate):
+    # 24_040 input samples are 44_173.5 at 44.1 kHz: the mark's rounded position (44_174)
+    # lies one past the last sample soxr puts out (44_173).
+    # The Speaker ends each utterance with an empty write carrying its End mark: that mark's
+    # position comes from the input count and must not wait past the resampler's last sample.
+    ev = Events()
+    sink = FakeSink(rate=rate, block=480, **ev.kwargs())
+    rng = np.random.default_rng(5)
+    for n in (12_000, 12_040):
+        sink.write(rng.uniform(-0.3, 0.3, n).astype(np.float32), 0)
+    sink.write(np.zeros(0, np.float32), 0, mark="end")
+    sink.drain(timeout=0)
+    sink.advance(2 * rate + 4_800)
+    assert ev.marks == ["end"] and ev.drained == 1
+
+
+def test_a_lost_device_is_reported_and_the_next_write_reopens():
+    ev = Events()
+    sink = FakeSink(**ev.kwargs())
+    sink.write(tone(1.0), 0, mark="lost")
+    sink.fail("gone")
+    assert ev.errors == ["gone"] and sink.last_error == "gone"
+    assert not sink.advance(2400).any()  # the queue was dropped
+    sink.unplugged = True
+    assert sink.write(tone(0.1), 0) is False
+    sink.deliver()
+    assert len(ev.errors) == 2 and "unplugged" in ev.errors[1]
+    sink.unplugged = False
+    assert sink.write(tone(0.1), 0)
+    assert sink.advance(2400).any() and sink.opens == 2
+    assert ev.marks == []
+
+
+def test_a_failing_listener_does_not_stop_events(caplog):
+    got = []
+
+    def bad(_mark):
+        raise RuntimeError("listener bug")
+
+    sink = FakeSink(on_mark=bad, on_drained=lambda: got.append("drained"))
+    sink.write(tone(0.1), 0, mark=1)
+    sink.drain(timeout=0)
+    sink.advance(4800)
+    assert got == ["drained"]
+    assert "listener failed" in caplog.text
+
+
+def test_the_clock_thread_plays_in_real_time():
+    ev = Events()
+    sink = FakeSink(block=240, **ev.kwargs())
+    sink.start_clock(speed=4.0)
+    try:
+        sink.write(tone(0.2), 0, mark="m")
+        assert sink.drain(timeout=5)
+        assert ev.marks == ["m"] and ev.threads == {"fake-audio-clock"}
+    finally:
+        sink.close()
+
+
+# -- real sink on a real PipeWire server ---------------------------------------------------
+# Time mapping: the recorder timestamps each read of parec's output, so it knows, to within
+# one read (~10 ms, always late), when each recorded sample was captured; Recorder.index_at(t)
+# turns the monotonic time of a flush()/pause() call into a recording index. Being late, it
+# maps the call to an EARLIER index, so a latency measured against it is an upper bound.
+# filled in by the tests and printed at the end of the session (pytest -s shows them)
+FIGURES: dict[str, str] = {}
+
+
+@pytest.fixture
+def real_sink(audio_server):
+    from reader.audio.sink import SoundDeviceSink
+
+    ev = Events()
+    sink = SoundDeviceSink(**ev.kwargs())
+    sink.events = ev
+    yield sink
+    sink.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_figures():
+    yield
+    if FIGURES:
+        print("\naudio figures: " + "; ".join(f"{k}={v}" for k, v in FIGURES.items()))
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize("kind", ["tone", "chirp", "speech"])
+def test_recording_matches_what_was_written(real_sink, recorder, kind):
+    src = {"tone": lambda: edges(tone(1.0)), "chirp": lambda: chirp(1.0), "speech": lambda: speechlike(1.5)}[kind]()
+    t0 = time.monotonic()
+    assert real_sink.write(src, 0, mark="start")
+    assert real_sink.drain(timeout=5)
+    assert real_sink.events.drained == 1 and real_sink.events.marks == ["start"]
+    x = wait_heard(recorder)
+    ref = to48k(src)
+    heard = sound_indices(x[recorder.index_at(t0):]) + recorder.index_at(t0)
+    assert len(heard), "nothing was recorded"
+    start = heard[0] - 2 * FADE_48K
+    k, corr = locate(x[start:start + len(ref) + 4 * FADE_48K], np.concatenate([np.zeros(4 * FADE_48K, np.float32), ref, np.zeros(4 * FADE_48K, np.float32)]))
+    FIGURES[f"correlation_{kind}"] = f"{corr:.4f}"
+    assert corr >= 0.9
+    duration = (heard[-1] - heard[0]) / REC_RATE
+    assert duration == pytest.approx(len(src) / RATE, abs=0.01)
+    if kind == "speech":  # the mark arrives when its first sample is handed to the device
+        onset = recorder.time_of(heard[0])
+        FIGURES["mark_before_sound_ms"] = f"{(onset - real_sink.events.mark_times[0]) * 1000:.1f}"
+        assert -0.02 <= onset - real_sink.events.mark_times[0] <= 0.1
+    assert real_sink.underruns == 0
+
+
+@pytest.mark.audio
+def test_flush_reaches_silence_within_50ms(real_sink, recorder):
+    real_sink.write(edges(tone(2.5)), 0, mark="start")
+    assert real_sink.events.mark.wait(5)
+    wait_heard(recorder, 0.3)
+    t_flush = time.monotonic()
+    real_sink.flush(1)
+    x = wait_heard(recorder, 0.4)
+    i = recorder.index_at(t_flush)
+    assert np.abs(x[i - 960:i]).max() > 0.3, "the tone was not playing at the flush"
+    window_after = x[i:i + int(0.4 * REC_RATE)]
+    last = sound_indices(window_after)
+    latency_ms = (last[-1] + 1) / REC_RATE * 1000 if len(last) else 0.0
+    FIGURES["flush_to_silence_ms"] = f"{latency_ms:.1f}"
+    assert latency_ms <= 50
+    assert real_sink.write(tone(0.1), 0) is False  # the flushed generation stays dropped
+
+
+@pytest.mark.audio
+def test_pause_is_silent_within_50ms_and_resume_continues_where_it_paused(real_sink, recorder):
+    src = chirp(3.0)
+    ref = to48k(src)
+    real_sink.write(src, 0, mark="start")
+    assert real_sink.events.mark.wait(5)
+    wait_heard(recorder, 0.8)
+    t_pause = time.monotonic()
+    real_sink.pause()
+    wait_heard(recorder, 0.4)
+    t_resume = time.monotonic()
+    real_sink.resume()
+    assert real_sink.drain(timeout=5)
+    x = wait_heard(recorder)
+    ip, ir = recorder.index_at(t_pause), recorder.index_at(t_resume)
+    before = sound_indices(x[ip:ir])
+    e = ip + (before[-1] + 1 if len(before) else 0)  # end of the pause fade-out
+    FIGURES["pause_to_silence_ms"] = f"{(e - ip) / REC_RATE * 1000:.1f}"
+    assert (e - ip) / REC_RATE <= 0.05
+    b = ir + sound_indices(x[ir:])[0]  # resume: first sound after the call
+    assert (b - e) / REC_RATE > 0.3  # silent while paused
+    # Where in the source did sound stop and start again? Align a stretch before the pause
+    # and one after the resume, then fit the exact fade positions against the source.
+    k1, c1 = locate(x[e - 24_000:e - 2 * FADE_48K], ref)
+    k2, c2 = locate(x[b + 2 * FADE_48K:b + 24_000], ref)
+    lag1, lag2 = (e - 24_000) - k1, (b + 2 * FADE_48K) - k2  # recording index - source index
+    stop_at = fit_fade(x, ref, lag1, e - lag1 - FADE_48K, falling=True)
+    start_at = fit_fade(x, ref, lag2, b - lag2, falling=False)
+    FIGURES["pause_correlation"] = f"{min(c1, c2):.4f}"
+    FIGURES["resume_offset_samples_48k"] = f"{start_at - stop_at:+d}"
+    assert min(c1, c2) >= 0.9
+    assert abs(start_at - stop_at) <= 48  # within 1 ms: nothing skipped or repeated
+
+
+def fit_fade(x, ref, lag, guess, falling):
+    """Source index where a raised-cosine fade (FADE_48K) begins, by least squares near guess."""
+    best, best_err = guess, np.inf
+    w = window(FADE_48K)[1:]
+    shape = w[::-1] if falling else w
+    for p in range(guess - 200, guess + 200):
+        lo, hi = p - 300, p + FADE_48K + 300
+        model = ref[lo:hi].copy()
+        gain = np.ones(hi - lo, np.float32)
+        if falling:
+            gain[300:300 + FADE_48K], gain[300 + FADE_48K:] = shape, 0
+        else:
+            gain[:300], gain[300:300 + FADE_48K] = 0, shape
+        err = float(np.sum((x[lo + lag:hi + lag] - model * gain) ** 2))
+        if err < best_err:
+            best, best_err = p, err
+    return best
+
+
+@pytest.mark.audio
+def test_no_click_at_start_stop_pause_resume_and_volume_change(real_sink, recorder):
+    src = tone(3.0, 440)  # starts at phase 0 but ends mid-cycle: the sink's fades must do it
+    real_sink.write(src, 0, mark="start")
+    times = {}
+    assert real_sink.events.mark.wait(5)
+    wait_heard(recorder, 0.4)
+    times["pause"] = time.monotonic()
+    real_sink.pause()
+    wait_heard(recorder, 0.2)
+    times["resume"] = time.monotonic()
+    real_sink.resume()
+    wait_heard(recorder, 0.3)
+    times["volume"] = time.monotonic()
+    real_sink.set_volume(0.3)
+    wait_heard(recorder, 0.3)
+    real_sink.set_volume(1.0)
+    wait_heard(recorder, 0.3)
+    times["stop"] = time.monotonic()
+    real_sink.flush(1)
+    x = wait_heard(recorder, 0.2)
+    steady = max_step(x[recorder.index_at(times["resume"]) + 9600:recorder.index_at(times["volume"])])
+    # Each edge, found in the recording: the fade and 2 ms of the silence beside it.
+    margin = 2 * REC_RATE // 1000
+    heard = sound_indices(x)
+    start, pause, resume, stop = (recorder.index_at(times[k]) for k in ("pause", "pause", "resume", "stop"))
+    start = heard[0]
+    pause = pause + sound_indices(x[pause:resume])[-1]  # last sound before the pause took hold
+    resume = resume + sound_indices(x[resume:])[0]
+    stop = stop + sound_indices(x[stop:])[-1]
+    volume = recorder.index_at(times["volume"])
+    worst = {
+        "start": max_step(x[start - margin:start + FADE_48K]),
+        "pause": max_step(x[pause - FADE_48K:pause + margin]),
+        "resume": max_step(x[resume - margin:resume + FADE_48K]),
+        "volume": max_step(x[volume:volume + REC_RATE // 10]),  # the ramp lies within 100 ms
+        "stop": max_step(x[stop - FADE_48K:stop + margin]),
+    }
+    FIGURES["max_step_signal"] = f"{steady:.4f}"
+    FIGURES["max_step_edges"] = ",".join(f"{k}:{v:.4f}" for k, v in worst.items())
+    for name, step in worst.items():
+        assert step <= steady * 1.02, f"click at {name}: step {step:.4f} > signal's {steady:.4f}"
+
+
+@pytest.mark.audio
+def test_long_continuous_write_has_no_underruns_or_dropouts(real_sink, recorder):
+    src = speechlike(12.0, seed=3)
+    t0 = time.monotonic()
+    for start in range(0, len(src), RATE // 4):  # like the Speaker: chunk by chunk, blocking when full
+        assert real_sink.write(src[start:start + RATE // 4], 0)
+    assert real_sink.drain(timeout=20)
+    x = wait_heard(recorder)
+    FIGURES["underruns"] = str(real_sink.underruns)
+    FIGURES["xruns"] = str(real_sink.xruns)
+    assert real_sink.underruns == 0
+    ref = to48k(src)
+    first = recorder.index_at(t0) + sound_indices(x[recorder.index_at(t0):])[0]
+    lags, corrs = [], []
+    for s in range(REC_RATE, len(ref) - 2 * REC_RATE, REC_RATE):  # one-second windows
+        k, c = locate(x[first + s:first + s + REC_RATE // 2], ref)
+        lags.append(first + s - k)
+        corrs.append(c)
+    FIGURES["long_min_correlation"] = f"{min(corrs):.4f}"
+    FIGURES["long_lag_spread_samples"] = str(max(lags) - min(lags))
+    assert min(corrs) >= 0.9
+    assert max(lags) - min(lags) <= 24  # a dropout or repeat would shift the alignment
+
+
+@pytest.mark.audio
+def test_idle_stream_closes_and_the_next_write_reopens(audio_server, recorder):
+    from reader.audio.sink import SoundDeviceSink
+
+    sink = SoundDeviceSink(idle_close_s=0.2)
+    try:
+        assert sink.write(edges(tone(0.2)), 0) and sink.drain(timeout=5)
+        wait_heard(recorder, 0.6)  # wall-clock: the idle timer runs out
+        assert sink.latency == 0.0  # closed
+        t0 = time.monotonic()
+        assert sink.write(edges(tone(0.2, 660)), 1) and sink.drain(timeout=5)
+        x = wait_heard(recorder)
+        assert sink.stream_opens == 2
+        assert len(sound_indices(x[recorder.index_at(t0):]))
+    finally:
+        sink.close()
+
+
+@pytest.mark.audio
+def test_list_output_devices_finds_the_server(audio_server):
+    from reader.audio.sink import list_output_devices
+
+    devices = list_output_devices()
+    assert any(d.is_default for d in devices)
+    assert all(d.channels > 0 for d in devices)
+
+
+@pytest.mark.audio
+def test_server_restart_is_reported_and_the_next_write_plays(audio_server):
+    from tests.audio_server import Recorder
+
+    ev = Events()
+    from reader.audio.sink import SoundDeviceSink
+
+    sink = SoundDeviceSink(**ev.kwargs())
+    rec = Recorder(audio_server)
+    try:
+        rec.wait_ready()
+        sink.write(edges(tone(2.0)), 0, mark="start")
+        assert ev.mark.wait(5)
+        wait_heard(rec, 0.3)
+        t_kill = time.monotonic()
+        audio_server.stop_audio()
+        rec.stop()
+        assert ev.error.wait(5), "no on_error after the server died"
+        FIGURES["error_after_kill_ms"] = f"{(time.monotonic() - t_kill) * 1000:.0f}"
+        assert "audio output lost" in ev.errors[0]
+        ev.error.clear()
+        assert sink.write(tone(0.1), 1) is False  # no server: fails at once, as an event
+        assert ev.error.wait(5)
+        t_up = time.monotonic()
+        audio_server.start_audio()
+        audio_server.restarts += 1
+        rec = Recorder(audio_server)
+        rec.wait_ready()
+        t_write = time.monotonic()
+        src = chirp(0.5)
+        assert sink.write(src, 2, mark="again"), sink.last_error
+        assert sink.drain(timeout=5)
+        x = wait_heard(rec)
+        heard = sound_indices(x[rec.index_at(t_write):]) + rec.index_at(t_write)
+        assert len(heard), "nothing recorded after the restart"
+        FIGURES["server_up_to_sound_ms"] = f"{(rec.time_of(heard[0]) - t_up) * 1000:.0f}"
+        FIGURES["write_to_sound_after_restart_ms"] = f"{(rec.time_of(heard[0]) - t_write) * 1000:.0f}"
+        _, corr = locate(x[heard[0] - 480:heard[0] + len(src) * 2 + 480],
+                         np.concatenate([np.zeros(960, np.float32), to48k(src), np.zeros(960, np.float32)]))
+        FIGURES["restart_correlation"] = f"{corr:.4f}"
+        assert corr >= 0.9
+        assert ev.marks == ["start", "again"]
+    finally:
+        rec.stop()
+        sink.close()

@@ -1,0 +1,79 @@
+"""`kokoro-reader say` through a real PipeWire server: it plays what it would write, and Ctrl+C
+silences it at once and exits cleanly."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.signals import REC_RATE, THRESHOLD, locate, sound_indices, to48k, wait_heard
+
+pytestmark = [pytest.mark.model, pytest.mark.audio]
+
+TEXT = "Select any text, press the key, and listen. The voice reads it aloud."
+LONG = " ".join(["The keeper climbed the narrow stairs and watched the beam sweep across the water."] * 4)
+
+
+def say(*args, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "reader.cli", "say", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=dict(os.environ), **kw)
+
+
+def wait_for_sound(recorder, since: int, timeout: float = 60.0) -> int:
+    """Poll the recording (another process plays into it) until sound appears; its index."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        heard = sound_indices(recorder.samples()[since:])
+        if len(heard):
+            return since + int(heard[0])
+        time.sleep(0.02)
+    raise AssertionError("nothing was heard")
+
+
+def test_say_plays_what_it_would_write(audio_server, recorder, tmp_path):
+    out = tmp_path / "say.wav"
+    wrote = subprocess.run([sys.executable, "-m", "reader.cli", "say", TEXT, "-o", str(out)],
+                           capture_output=True, timeout=300)
+    assert wrote.returncode == 0, wrote.stderr.decode()
+    ref = to48k(sf.read(out, dtype="float32")[0])
+    since = recorder.n_samples()
+    proc = say(TEXT)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode()
+    x = wait_heard(recorder, 0.2)
+    first = since + int(sound_indices(x[since:])[0])
+    pad = np.zeros(4800, np.float32)
+    _, corr = locate(x[first - 2400:first + len(ref)], np.concatenate([pad, ref, pad]))
+    assert corr >= 0.9, f"the recording does not match the WAV ({corr:.3f})"
+    assert not sound_indices(x[first + len(ref) + 4800:]).size  # and nothing after it
+
+
+def test_ctrl_c_is_silent_at_once_and_exits_cleanly(audio_server, recorder):
+    since = recorder.n_samples()
+    proc = say(LONG)
+    try:
+        wait_for_sound(recorder, since)
+        wait_heard(recorder, 0.5)
+        t_int = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    exited_s = time.monotonic() - t_int
+    x = wait_heard(recorder, 0.5)
+    i = recorder.index_at(t_int)
+    assert np.abs(x[i - 4800:i]).max() > THRESHOLD, "it was not speaking at the Ctrl+C"
+    after = sound_indices(x[i:])
+    ms = (after[-1] + 1) / REC_RATE * 1000 if len(after) else 0.0
+    print(f"\nctrl_c_to_silence_ms={ms:.1f} exit_s={exited_s:.2f}")
+    assert ms <= 50
+    assert proc.returncode == 130 and b"Traceback" not in err
+    assert exited_s < 3

@@ -1,0 +1,206 @@
+"""Speaker unit tests: a fake sink and a fake engine, exact event sequences, no sleeps."""
+import threading
+
+import numpy as np
+import pytest
+
+from reader.audio.fake import FakeSink
+from reader.speaker import Speaker, State
+from reader.synth import Synthesizer
+from reader.types import ReaderError
+from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
+
+TEXT = "First sentence is here. Second one follows now. Third and last."
+
+
+class Recorder:
+    """Collects listener events; wait_for() blocks on a Condition until one arrives."""
+
+    def __init__(self):
+        self.events = []
+        self._cond = threading.Condition()
+
+    def _add(self, *event):
+        with self._cond:
+            self.events.append(event)
+            self._cond.notify_all()
+
+    def state_changed(self, state):
+        self._add("state", state.value)
+
+    def sentence_started(self, index, span):
+        self._add("sentence", index)
+
+    def finished(self):
+        self._add("finished")
+
+    def error(self, message):
+        self._add("error", message)
+
+    def wait_for(self, *event, count=1, timeout=10):
+        with self._cond:
+            ok = self._cond.wait_for(lambda: self.events.count(event) >= count, timeout)
+        assert ok, f"no {event} in {self.events}"
+
+
+@pytest.fixture
+def rig(tmp_path):
+    engine = FakeEngine()
+    synth = Synthesizer(engine, fake_voices(tmp_path), FakeG2P(), language_of)
+    sink = FakeSink()
+    listener = Recorder()
+    speaker = Speaker(synth, sink, listener=listener)
+    yield speaker, sink, listener, engine
+    sink.stop_clock()
+    speaker.close()
+
+
+def test_say_plays_every_sentence_then_finishes(rig):
+    speaker, sink, events, _ = rig
+    sink.start_clock(speed=40)
+    speaker.say(TEXT)
+    events.wait_for("finished")
+    events.wait_for("state", "idle")
+    assert events.events == [("state", "speaking"), ("sentence", 0), ("sentence", 1), ("sentence", 2),
+                             ("finished",), ("state", "idle")]
+    assert sink.underruns == 0
+    assert speaker.state is State.IDLE
+
+
+def test_stop_silences_within_a_block_and_drops_late_chunks(rig):
+    speaker, sink, events, engine = rig
+    speaker.say(TEXT)
+    sink.start_clock(speed=40)
+    events.wait_for("sentence", 0)
+    sink.stop_clock()
+    speaker.stop()
+    tail = sink.advance(2 * sink.block)
+    assert np.abs(tail[sink.block:]).max() == 0.0  # silent after one block
+    events.wait_for("state", "idle")
+    sink.advance(24_000)
+    assert ("sentence", 1) not in events.events and ("finished",) not in events.events
+    assert events.events == [("state", "speaking"), ("sentence", 0), ("state", "idle")]
+
+
+def test_pause_and_resume_continue_where_they_paused(rig):
+    speaker, sink, events, _ = rig
+    speaker.say(TEXT)
+    sink.start_clock(speed=40)
+    events.wait_for("sentence", 0)
+    sink.stop_clock()
+    speaker.pause()
+    position = sink.position
+    after_fade = sink.advance(4 * sink.block)
+    assert np.abs(after_fade[-sink.block:]).max() == 0.0
+    silent = sink.advance(10 * sink.block)
+    assert np.abs(silent).max() == 0.0 and sink.position <= position + sink.block
+    events.wait_for("state", "paused")
+    speaker.resume()
+    events.wait_for("state", "speaking")
+    sink.start_clock(speed=40)
+    events.wait_for("finished")
+    assert [e for e in events.events if e[0] == "state"] == [
+        ("state", "speaking"), ("state", "paused"), ("state", "speaking"), ("state", "idle")]
+
+
+def test_say_replaces_what_is_playing(rig):
+    speaker, sink, events, _ = rig
+    sink.start_clock(speed=40)
+    speaker.say(TEXT)
+    events.wait_for("sentence", 0)
+    speaker.say("Only this. And this.")
+    events.wait_for("finished")
+    sentences = [e for e in events.events if e[0] == "sentence"]
+    assert sentences[-2:] == [("sentence", 0), ("sentence", 1)]
+    assert events.events.count(("finished",)) == 1
+
+
+def test_next_and_previous_sentence(rig):
+    speaker, sink, events, _ = rig
+    now = [0.0]
+    speaker._clock = lambda: now[0]
+    sink.start_clock(speed=40)
+    speaker.say(TEXT)
+    events.wait_for("sentence", 0)
+    speaker.next_sentence()
+    events.wait_for("sentence", 1)
+    now[0] += 5.0  # well into sentence 1: previous restarts it
+    speaker.previous_sentence()
+    events.wait_for("sentence", 1, count=2)
+    speaker.previous_sentence()  # just restarted: previous goes back one
+    events.wait_for("sentence", 0, count=2)
+    events.wait_for("finished")
+    order = [e[1] for e in events.events if e[0] == "sentence"]
+    assert order[:4] == [0, 1, 1, 0] and order[-2:] == [1, 2]
+
+
+def test_enqueue_appends(rig):
+    speaker, sink, events, _ = rig
+    sink.start_clock(speed=40)
+    speaker.say("One. Two.")
+    speaker.enqueue("Three. Four.")
+    events.wait_for("finished")
+    assert [e[1] for e in events.events if e[0] == "sentence"] == [0, 1, 0, 1]
+    assert events.events.count(("finished",)) == 1
+
+
+def test_speed_change_resynthesizes_from_the_heard_chunk(rig):
+    speaker, sink, events, engine = rig
+    speaker.say(TEXT)
+    sink.start_clock(speed=40)
+    events.wait_for("sentence", 0)
+    calls_before = len(engine.calls)
+    speaker.set_speed(1.5)
+    events.wait_for("finished")
+    assert speaker.speed == 1.5 and len(engine.calls) > calls_before
+    # the same sentence goes on: no second "sentence 0" event
+    assert [e[1] for e in events.events if e[0] == "sentence"] == [0, 1, 2]
+
+
+def test_bad_voice_and_speed_raise_at_once(rig):
+    speaker, *_ = rig
+    with pytest.raises(ReaderError):
+        speaker.say("Hi.", voice="nobody")
+    with pytest.raises(ReaderError):
+        speaker.set_speed(5.0)
+    assert speaker.state is State.IDLE
+
+
+def test_device_failure_is_an_error_event_and_the_next_say_plays(rig):
+    speaker, sink, events, _ = rig
+    speaker.say(TEXT)
+    sink.start_clock(speed=40)
+    events.wait_for("sentence", 0)
+    sink.stop_clock()
+    sink.fail()
+    events.wait_for("state", "error")
+    assert any(e[0] == "error" for e in events.events)
+    speaker.say("Back again.")
+    sink.start_clock(speed=40)
+    events.wait_for("finished")
+    assert speaker.state is State.IDLE
+
+
+def test_volume_reaches_the_sink(rig):
+    speaker, sink, *_ = rig
+    speaker.set_volume(0.25)
+    assert sink.volume == 0.25
+
+
+def test_prefetch_synthesizes_ahead_of_playback_and_plays_in_order(tmp_path):
+    engine = FakeEngine()
+    synth = Synthesizer(engine, fake_voices(tmp_path), FakeG2P(), language_of)
+    sink = FakeSink(buffer_s=2.0)  # small: the worker must wait for room, as with a long text
+    listener = Recorder()
+    speaker = Speaker(synth, sink, listener=listener)
+    try:
+        speaker.say(TEXT)
+        assert sink.producer_waiting.wait(10)  # the queue is full and nothing has played yet
+        assert sink.position == 0 and len(engine.calls) >= 2
+        sink.start_clock(speed=40)
+        listener.wait_for("finished")
+        assert [e[1] for e in listener.events if e[0] == "sentence"] == [0, 1, 2]
+        assert sink.underruns == 0
+    finally:
+        sink.stop_clock()
+        speaker.close()

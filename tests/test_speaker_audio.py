@@ -1,0 +1,246 @@
+"""The Speaker on the real model, playing through a real PipeWire server, recorded from its monitor.
+
+What a listener would notice is checked in the recording: long text plays without stalls or
+long gaps, stop and pause fall silent within 50 ms, resume continues where it paused, and a
+sound server that dies mid-utterance is an error event after which the next say() plays.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from reader.bench import PARAGRAPH
+from reader.speaker import Speaker, State
+from tests.signals import REC_RATE, locate, sound_indices, to48k, wait_heard
+
+pytestmark = [pytest.mark.model, pytest.mark.audio]
+
+LONG = ("The museum opens at nine in the morning and closes at six in the evening. "
+        "Visitors can climb the stairs of the old tower and look out over the harbour. "
+        "On clear days the islands can be seen far to the west.")
+FIGURES: dict[str, str] = {}
+SEARCH = REC_RATE // 10  # how far from its place a window of the recording is looked for
+
+
+class Tap:
+    """Passes the real synthesizer through and keeps every chunk it yields, in order."""
+
+    def __init__(self, synth) -> None:
+        self.synth = synth
+        self.chunks: list = []
+
+    def check(self, utterance):
+        return self.synth.check(utterance)
+
+    def stream(self, utterance, cancel=None):
+        for chunk in self.synth.stream(utterance, cancel):
+            self.chunks.append(chunk)
+            yield chunk
+
+    def audio48k(self) -> np.ndarray:
+        return to48k(np.concatenate([c.samples for c in self.chunks]))
+
+
+class Events:
+    """Speaker listener: keeps (name, args) and the time each arrived; wait() blocks on a Condition."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+        self.times: list[float] = []
+        self._cond = threading.Condition()
+
+    def _add(self, *event) -> None:
+        with self._cond:
+            self.events.append(event)
+            self.times.append(time.monotonic())
+            self._cond.notify_all()
+
+    def state_changed(self, state):
+        self._add("state", state.value)
+
+    def sentence_started(self, index, span):
+        self._add("sentence", index)
+
+    def finished(self):
+        self._add("finished")
+
+    def error(self, message):
+        self._add("error", message)
+
+    def wait(self, *event, timeout: float = 30.0) -> float:
+        """Block until `event` has arrived; return when it did."""
+        with self._cond:
+            ok = self._cond.wait_for(lambda: event in self.events, timeout)
+            assert ok, f"no {event} within {timeout} s; got {self.events}"
+            return self.times[self.events.index(event)]
+
+
+@pytest.fixture
+def live(core, audio_server, recorder):
+    from reader.audio.sink import SoundDeviceSink
+
+    sink = SoundDeviceSink()
+    tap = Tap(core)
+    events = Events()
+    speaker = Speaker(tap, sink, listener=events)
+    yield speaker, sink, tap, events, recorder
+    speaker.close()
+    sink.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_figures():
+    yield
+    if FIGURES:
+        print("\nspeaker figures: " + "; ".join(f"{k}={v}" for k, v in FIGURES.items()))
+
+
+def silent_run(x: np.ndarray, at: int, frame: int = 240, floor: float = 0.004) -> float:
+    """Seconds of silence (5 ms frames under `floor` RMS) around recording index `at`."""
+    def quiet(i: int) -> bool:
+        seg = x[i:i + frame]
+        return len(seg) == frame and float(np.sqrt(np.mean(seg * seg))) < floor
+
+    start = at - at % frame
+    if not quiet(start):
+        return 0.0
+    lo, hi = start, start
+    while lo - frame >= 0 and quiet(lo - frame):
+        lo -= frame
+    while quiet(hi + frame):
+        hi += frame
+    return (hi + frame - lo) / REC_RATE
+
+
+def aligned_lag(x: np.ndarray, ref: np.ndarray, near: int) -> int:
+    """recording index - reference index, from the first second of sound after `near`."""
+    first = near + int(sound_indices(x[near:])[0])
+    k, corr = locate(x[first:first + REC_RATE], ref[:5 * REC_RATE])
+    assert corr >= 0.9, f"the start of the recording does not match the synthesis ({corr:.3f})"
+    return first - k
+
+
+def test_paragraph_plays_without_underruns_stalls_or_long_gaps(live):
+    speaker, sink, tap, events, rec = live
+    t_say = time.monotonic()
+    speaker.say(PARAGRAPH)
+    events.wait("finished", timeout=180)
+    x = wait_heard(rec, 0.3)
+    ref = tap.audio48k()
+    FIGURES["underruns"] = str(sink.underruns)
+    if sink.underruns:
+        FIGURES["last_underrun_s"] = f"{sink._renderer.last_underrun_at / sink._rate:.2f}"
+        FIGURES["chunk_ends_s"] = str(np.round(np.cumsum([c.duration_s for c in tap.chunks]), 2).tolist())
+    assert sink.underruns == 0
+    lag = aligned_lag(x, ref, rec.index_at(t_say))
+    FIGURES["say_to_sound_ms"] = f"{(rec.time_of(lag) - t_say) * 1000:.0f}"
+    # A stall or dropout would shift the alignment of everything after it.
+    lags, corrs = [], []
+    for s in range(REC_RATE, len(ref) - 2 * REC_RATE, REC_RATE):
+        seg = x[lag + s:lag + s + REC_RATE // 2]
+        if np.sqrt(np.mean(seg * seg)) < 0.02:
+            continue  # mostly a pause: nothing to align
+        k, c = locate(seg, ref[s - SEARCH:s + len(seg) + SEARCH])  # near where it belongs
+        lags.append(lag + SEARCH - k)
+        corrs.append(c)
+    FIGURES["min_correlation"] = f"{min(corrs):.3f} over {len(corrs)} windows"
+    FIGURES["lag_spread_samples"] = str(max(lags) - min(lags))
+    FIGURES["xruns"] = str(sink.xruns)
+    assert len(corrs) >= 20 and min(corrs) >= 0.9
+    assert max(lags) - min(lags) <= 48, "playback drifted: a stall or dropout"
+    # The silence at each chunk boundary, measured in the recording.
+    bounds = np.cumsum([len(c.samples) for c in tap.chunks])[:-1] * 2  # 24 kHz -> 48 kHz
+    gaps = [silent_run(x, lag + int(b)) for b in bounds]
+    limit = tap.synth.options.sentence_pause_s + 0.15
+    FIGURES["max_gap_s"] = f"{max(gaps):.3f} (limit {limit:.2f})"
+    assert len(tap.chunks) >= 8 and max(gaps) <= limit
+    assert [e for e in events.events if e[0] == "state"] == [("state", "speaking"), ("state", "idle")]
+    sentences = [e[1] for e in events.events if e[0] == "sentence"]
+    assert sentences == list(range(7))  # the paragraph has 7 sentences
+
+
+def test_stop_is_silent_within_50ms_and_nothing_late_plays(live):
+    speaker, sink, tap, events, rec = live
+    speaker.say(LONG)
+    events.wait("sentence", 0)
+    wait_heard(rec, 0.5)
+    t_stop = time.monotonic()
+    speaker.stop()
+    assert speaker.state is State.IDLE
+    x = wait_heard(rec, 1.0)  # a late chunk of the stopped utterance would sound in here
+    i = rec.index_at(t_stop)
+    after = sound_indices(x[i:])
+    ms = (after[-1] + 1) / REC_RATE * 1000 if len(after) else 0.0
+    FIGURES["stop_to_silence_ms"] = f"{ms:.1f}"
+    assert ms <= 50
+    assert ("finished",) not in events.events and ("sentence", 1) not in events.events
+
+
+def test_pause_is_silent_within_50ms_and_resume_continues_where_it_paused(live):
+    speaker, sink, tap, events, rec = live
+    t_say = time.monotonic()
+    speaker.say(LONG)
+    events.wait("sentence", 0)
+    wait_heard(rec, 1.2)
+    t_pause = time.monotonic()
+    speaker.pause()
+    assert speaker.state is State.PAUSED
+    wait_heard(rec, 0.6)
+    t_resume = time.monotonic()
+    speaker.resume()
+    events.wait("finished", timeout=60)
+    x = wait_heard(rec, 0.3)
+    ip, ir = rec.index_at(t_pause), rec.index_at(t_resume)
+    during = sound_indices(x[ip:ir])
+    ms = (during[-1] + 1) / REC_RATE * 1000 if len(during) else 0.0
+    FIGURES["pause_to_silence_ms"] = f"{ms:.1f}"
+    assert ms <= 50
+    # Align a stretch before the pause and one after the resume with the synthesis: the lag
+    # between them must grow by exactly the time spent paused (nothing skipped or repeated).
+    ref = tap.audio48k()
+    lag0 = aligned_lag(x, ref, rec.index_at(t_say))
+    k1, c1 = locate(x[ip - REC_RATE // 2:ip - 480], ref)
+    k2, c2 = locate(x[ir + 2400:ir + 2400 + REC_RATE // 2], ref)
+    lag1, lag2 = ip - REC_RATE // 2 - k1, ir + 2400 - k2
+    assert min(c1, c2) >= 0.9 and abs(lag1 - lag0) <= 48
+    error_ms = ((lag2 - lag1) - (ir - ip)) / REC_RATE * 1000
+    FIGURES["resume_offset_ms"] = f"{error_ms:+.1f}"
+    assert abs(error_ms) <= 15  # a block either side; a skipped or repeated word is > 100 ms
+    states = [e[1] for e in events.events if e[0] == "state"]
+    assert states == ["speaking", "paused", "speaking", "idle"]
+
+
+def test_sound_server_dying_mid_utterance_is_an_error_and_the_next_say_plays(live, audio_server):
+    from tests.audio_server import Recorder
+
+    speaker, sink, tap, events, rec = live
+    speaker.say(LONG)
+    events.wait("sentence", 0)
+    wait_heard(rec, 0.3)
+    audio_server.stop_audio()
+    rec.stop()
+    events.wait("state", "error", timeout=10)
+    assert speaker.state is State.ERROR
+    assert any(e[0] == "error" and "audio output lost" in e[1] for e in events.events)
+    audio_server.start_audio()
+    audio_server.restarts += 1
+    rec2 = Recorder(audio_server)
+    try:
+        rec2.wait_ready()
+        tap.chunks.clear()
+        events.events.clear()
+        t_say = time.monotonic()
+        speaker.say("The sound server is back, and so is the voice.")
+        events.wait("finished", timeout=30)
+        x = wait_heard(rec2, 0.3)
+        ref = tap.audio48k()
+        lag = aligned_lag(x, ref, rec2.index_at(t_say))
+        _, corr = locate(x[lag:lag + len(ref)], np.concatenate([np.zeros(960, np.float32), ref]))
+        FIGURES["after_restart_correlation"] = f"{corr:.3f}"
+        assert corr >= 0.9
+        assert speaker.state is State.IDLE
+    finally:
+        rec2.stop()
