@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 SENTENCE = "Please remember to water the plants before you leave for the weekend."  # 12 words
 PARAGRAPH = (

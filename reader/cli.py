@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from reader import __version__
+from reader.ipc import COMMANDS
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger("reader.cli")
@@ -55,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     voices.add_argument("--json", action="store_true", help="machine-readable output")
 
     add("fetch", "download and verify the model and all voices")
+
+    daemon = add("daemon", "run the tray app with global hotkeys (the default without a command)")
+    daemon.add_argument("--voice", default="af_heart", help="voice or blend")
+    daemon.add_argument("--speed", type=_speed, default=1.0, help="0.5-2.0 (default 1.0)")
+    daemon.add_argument("--device", help="output device name or index (default: the system's)")
+
+    ctl = add("ctl", "control the running daemon")
+    ctl.add_argument("action", choices=[c for c in COMMANDS if c != "auto-read"] + ["auto-read"],
+                     metavar="ACTION", help=", ".join(COMMANDS))
+    ctl.add_argument("text", nargs="?", help="for `say`: the text ('-' reads stdin)")
 
     bench = add("bench", "measure latency, speed and memory (and a peer's)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -175,6 +186,34 @@ def cmd_fetch(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_daemon(args: argparse.Namespace) -> int:
+    from reader.ui.app import run_daemon
+
+    device = getattr(args, "device", None)
+    device = int(device) if device and device.isdigit() else device
+    return run_daemon(voice=getattr(args, "voice", "af_heart"), speed=getattr(args, "speed", 1.0),
+                      threads=args.threads, device=device)
+
+
+def cmd_ctl(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from reader import ipc
+
+    extra = {}
+    if args.action == "say":
+        if args.text is None:
+            parser.error("ctl say needs TEXT (or '-' for stdin)")
+        extra["text"] = sys.stdin.read() if args.text == "-" else args.text
+    elif args.text is not None:
+        parser.error(f"ctl {args.action} takes no text")
+    reply = ipc.send(args.action, **extra)
+    if not reply.get("ok"):
+        raise ReaderError(reply.get("error", "the daemon refused the command"))
+    if args.action == "status":
+        reply.pop("ok", None)
+        print(json.dumps(reply))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from reader.bench import run_bench
 
@@ -193,10 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
+        if args.command in (None, "daemon"):
+            return cmd_daemon(args)
+        if args.command == "ctl":
+            return cmd_ctl(args, parser)
         if args.command == "say":
             return cmd_say(args, parser)
         if args.command == "voices":

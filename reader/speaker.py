@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from reader.audio.sink import AudioSink
 from reader.text.split import sentences
 from reader.types import CancelToken, ReaderError, Span, Utterance
 
@@ -51,24 +52,6 @@ class Synth(Protocol):
     def check(self, utterance: Utterance) -> object: ...
 
     def stream(self, utterance: Utterance, cancel: CancelToken | None = None): ...
-
-
-class Sink(Protocol):
-    on_mark: Callable[[object], None] | None
-    on_drained: Callable[[], None] | None
-    on_error: Callable[[str], None] | None
-
-    def write(self, samples: np.ndarray, generation: int, mark: object | None = None) -> bool: ...
-
-    def drain(self, timeout: float | None = None) -> bool: ...
-
-    def flush(self, generation: int) -> None: ...
-
-    def pause(self) -> None: ...
-
-    def resume(self) -> None: ...
-
-    def set_volume(self, volume: float) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -115,7 +98,7 @@ class Speaker:
     navigation and events. Not responsible for synthesis (Synthesizer) or the device (sink).
     """
 
-    def __init__(self, synth: Synth, sink: Sink, *, voice: str = "af_heart", speed: float = 1.0,
+    def __init__(self, synth: Synth, sink: AudioSink, *, voice: str = "af_heart", speed: float = 1.0,
                  listener: Listener | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self._synth = synth
         self._sink = sink

@@ -6,6 +6,7 @@ worker thread, the CLI on its main thread) and may cancel between or during chun
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -82,41 +83,29 @@ class Synthesizer:
         chunks = utterance_chunks(utterance.text, max_chars=self.options.max_chars,
                                   first_chunk_words=self.options.first_chunk_words,
                                   ramp=self.options.ramp)
-        # Look one piece ahead in the (cheap) G2P stream, never in the (costly) audio, so
-        # is_last is known without delaying the first chunk.
-        pieces = self._tokenized(chunks, utterance.text, language, cancel)
-        current = next(pieces, None)
-        yielded = False
+        pieces = _Pieces(chunks, lambda text: self.engine.tokenize(self.g2p.phonemize(text, language)),
+                         utterance.text, cancel)
+        current = pieces.next()
+        last_yielded: AudioChunk | None = None
         while current is not None:
             chunk, token_ids = current
             try:
                 raw = self.engine.run(token_ids, style_for(pack, len(token_ids)), utterance.speed, cancel)
             except Cancelled:
                 return
-            upcoming = next(pieces, None)
             if cancel.cancelled:
                 return
+            # Whether more follows is known from the text alone: the next chunk's G2P waits
+            # until this one's audio is on its way (measured: 30-80 ms off the first sound).
+            last = not pieces.more()
             audio = self._shape(raw, chunk, utterance.speed)
-            if audio.size or (upcoming is None and yielded):
-                yield AudioChunk(audio, chunk.sentence_index, chunk.span, is_last=upcoming is None)
-                yielded = True
-            current = upcoming
-
-    def _tokenized(self, chunks: Iterator[TextChunk], source: str, language: str,
-                   cancel: CancelToken) -> Iterator[tuple[TextChunk, list[int]]]:
-        """G2P each chunk; a chunk whose phonemes exceed the model's limit is cut again."""
-        for chunk in chunks:
-            todo = [chunk]
-            while todo:
-                if cancel.cancelled:
-                    return
-                piece = todo.pop(0)
-                ids = self.engine.tokenize(self.g2p.phonemize(piece.text, language))
-                if len(ids) > MAX_TOKENS and len(piece.text) >= 2:
-                    todo[:0] = split_chunk(piece, source=source)
-                    continue
-                if ids:
-                    yield piece, ids[:MAX_TOKENS]
+            if audio.size or (last and last_yielded is not None):
+                last_yielded = AudioChunk(audio, chunk.sentence_index, chunk.span, is_last=last)
+                yield last_yielded
+            current = None if last else pieces.next()
+        if last_yielded is not None and not last_yielded.is_last and not cancel.cancelled:
+            # What followed had nothing to say (e.g. only symbols): close the stream.
+            yield AudioChunk(np.zeros(0, np.float32), last_yielded.sentence_index, last_yielded.span, is_last=True)
 
     def _shape(self, raw: np.ndarray, chunk: TextChunk, speed: float) -> np.ndarray:
         speech = silence.trim(raw, SAMPLE_RATE)
@@ -130,6 +119,38 @@ class Synthesizer:
             gap = self.options.join_pause_s
         pad = np.zeros(int(gap / speed * SAMPLE_RATE), np.float32)
         return np.concatenate([speech, pad])
+
+
+class _Pieces:
+    """Text chunks -> (chunk, token ids) on demand; a chunk whose phonemes exceed the model's
+    limit is cut again. more() answers from the text alone, without G2P."""
+
+    def __init__(self, chunks: Iterator[TextChunk], tokenize: Callable[[str], list[int]], source: str,
+                 cancel: CancelToken) -> None:
+        self._chunks = chunks
+        self._tokenize = tokenize
+        self._source = source
+        self._cancel = cancel
+        self._todo: deque[TextChunk] = deque()
+
+    def more(self) -> bool:
+        if not self._todo:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return False
+            self._todo.append(chunk)
+        return True
+
+    def next(self) -> tuple[TextChunk, list[int]] | None:
+        while not self._cancel.cancelled and self.more():
+            piece = self._todo.popleft()
+            ids = self._tokenize(piece.text)
+            if len(ids) > MAX_TOKENS and len(piece.text) >= 2:
+                self._todo.extendleft(reversed(split_chunk(piece, source=self._source)))
+                continue
+            if ids:
+                return piece, ids[:MAX_TOKENS]
+        return None
 
 
 def render(chunks: Iterator[AudioChunk]) -> np.ndarray:

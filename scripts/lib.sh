@@ -20,6 +20,12 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# What the tray daemon needs from the system: Qt's X11 platform libraries, fonts, the
+# selection tools (xclip/xsel, wl-clipboard) and PortAudio.
+DESKTOP_PACKAGES=(libportaudio2 ca-certificates xclip xsel wl-clipboard libxcb-cursor0 libxkbcommon-x11-0
+  libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
+  libxcb-randr0 libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
+
 # A Python the dependencies support (misaki needs 3.10-3.12).
 pick_python() {
   local py

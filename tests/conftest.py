@@ -1,7 +1,10 @@
+import sys
+
 import pytest
 
-# The real PipeWire server and recorder fixtures (audio_server, recorder) and the `audio` marker.
-pytest_plugins = ["tests.audio_server"]
+# Real PipeWire server and recorder (audio_server, recorder); real X server with a tray host and the
+# daemon on it (x_server, daemon_factory).
+pytest_plugins = ["tests.audio_server", "tests.desktop"]
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +18,11 @@ def core():
 
     synth, _ = load_core(voice="af_heart")
     return synth
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures the real-audio and desktop tests measured (their module's FIGURES)."""
+    for name, module in sorted(sys.modules.items()):
+        figures = getattr(module, "FIGURES", None) if name.startswith("tests.") else None
+        if figures:
+            terminalreporter.write_line(f"{name.split('.')[-1]}: " + "; ".join(f"{k}={v}" for k, v in figures.items()))

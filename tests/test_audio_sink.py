@@ -372,13 +372,6 @@ def real_sink(audio_server):
     sink.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _print_figures():
-    yield
-    if FIGURES:
-        print("\naudio figures: " + "; ".join(f"{k}={v}" for k, v in FIGURES.items()))
-
-
 @pytest.mark.audio
 @pytest.mark.parametrize("kind", ["tone", "chirp", "speech"])
 def test_recording_matches_what_was_written(real_sink, recorder, kind):

@@ -1,5 +1,4 @@
 """Speaker unit tests: a fake sink and a fake engine, exact event sequences, no sleeps."""
-import threading
 
 import numpy as np
 import pytest
@@ -8,39 +7,10 @@ from reader.audio.fake import FakeSink
 from reader.speaker import Speaker, State
 from reader.synth import Synthesizer
 from reader.types import ReaderError
+from tests.listeners import SpeakerEvents
 from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
 
 TEXT = "First sentence is here. Second one follows now. Third and last."
-
-
-class Recorder:
-    """Collects listener events; wait_for() blocks on a Condition until one arrives."""
-
-    def __init__(self):
-        self.events = []
-        self._cond = threading.Condition()
-
-    def _add(self, *event):
-        with self._cond:
-            self.events.append(event)
-            self._cond.notify_all()
-
-    def state_changed(self, state):
-        self._add("state", state.value)
-
-    def sentence_started(self, index, span):
-        self._add("sentence", index)
-
-    def finished(self):
-        self._add("finished")
-
-    def error(self, message):
-        self._add("error", message)
-
-    def wait_for(self, *event, count=1, timeout=10):
-        with self._cond:
-            ok = self._cond.wait_for(lambda: self.events.count(event) >= count, timeout)
-        assert ok, f"no {event} in {self.events}"
 
 
 @pytest.fixture
@@ -48,7 +18,7 @@ def rig(tmp_path):
     engine = FakeEngine()
     synth = Synthesizer(engine, fake_voices(tmp_path), FakeG2P(), language_of)
     sink = FakeSink()
-    listener = Recorder()
+    listener = SpeakerEvents()
     speaker = Speaker(synth, sink, listener=listener)
     yield speaker, sink, listener, engine
     sink.stop_clock()
@@ -191,7 +161,7 @@ def test_prefetch_synthesizes_ahead_of_playback_and_plays_in_order(tmp_path):
     engine = FakeEngine()
     synth = Synthesizer(engine, fake_voices(tmp_path), FakeG2P(), language_of)
     sink = FakeSink(buffer_s=2.0)  # small: the worker must wait for room, as with a long text
-    listener = Recorder()
+    listener = SpeakerEvents()
     speaker = Speaker(synth, sink, listener=listener)
     try:
         speaker.say(TEXT)

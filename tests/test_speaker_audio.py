@@ -6,7 +6,6 @@ sound server that dies mid-utterance is an error event after which the next say(
 """
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
@@ -14,6 +13,7 @@ import pytest
 
 from reader.bench import PARAGRAPH
 from reader.speaker import Speaker, State
+from tests.listeners import SpeakerEvents
 from tests.signals import REC_RATE, locate, sound_indices, to48k, wait_heard
 
 pytestmark = [pytest.mark.model, pytest.mark.audio]
@@ -44,58 +44,17 @@ class Tap:
         return to48k(np.concatenate([c.samples for c in self.chunks]))
 
 
-class Events:
-    """Speaker listener: keeps (name, args) and the time each arrived; wait() blocks on a Condition."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple] = []
-        self.times: list[float] = []
-        self._cond = threading.Condition()
-
-    def _add(self, *event) -> None:
-        with self._cond:
-            self.events.append(event)
-            self.times.append(time.monotonic())
-            self._cond.notify_all()
-
-    def state_changed(self, state):
-        self._add("state", state.value)
-
-    def sentence_started(self, index, span):
-        self._add("sentence", index)
-
-    def finished(self):
-        self._add("finished")
-
-    def error(self, message):
-        self._add("error", message)
-
-    def wait(self, *event, timeout: float = 30.0) -> float:
-        """Block until `event` has arrived; return when it did."""
-        with self._cond:
-            ok = self._cond.wait_for(lambda: event in self.events, timeout)
-            assert ok, f"no {event} within {timeout} s; got {self.events}"
-            return self.times[self.events.index(event)]
-
-
 @pytest.fixture
 def live(core, audio_server, recorder):
     from reader.audio.sink import SoundDeviceSink
 
     sink = SoundDeviceSink()
     tap = Tap(core)
-    events = Events()
+    events = SpeakerEvents()
     speaker = Speaker(tap, sink, listener=events)
     yield speaker, sink, tap, events, recorder
     speaker.close()
     sink.close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _print_figures():
-    yield
-    if FIGURES:
-        print("\nspeaker figures: " + "; ".join(f"{k}={v}" for k, v in FIGURES.items()))
 
 
 def silent_run(x: np.ndarray, at: int, frame: int = 240, floor: float = 0.004) -> float:
@@ -127,7 +86,7 @@ def test_paragraph_plays_without_underruns_stalls_or_long_gaps(live):
     speaker, sink, tap, events, rec = live
     t_say = time.monotonic()
     speaker.say(PARAGRAPH)
-    events.wait("finished", timeout=180)
+    events.wait_for("finished", timeout=180)
     x = wait_heard(rec, 0.3)
     ref = tap.audio48k()
     FIGURES["underruns"] = str(sink.underruns)
@@ -165,7 +124,7 @@ def test_paragraph_plays_without_underruns_stalls_or_long_gaps(live):
 def test_stop_is_silent_within_50ms_and_nothing_late_plays(live):
     speaker, sink, tap, events, rec = live
     speaker.say(LONG)
-    events.wait("sentence", 0)
+    events.wait_for("sentence", 0)
     wait_heard(rec, 0.5)
     t_stop = time.monotonic()
     speaker.stop()
@@ -183,7 +142,7 @@ def test_pause_is_silent_within_50ms_and_resume_continues_where_it_paused(live):
     speaker, sink, tap, events, rec = live
     t_say = time.monotonic()
     speaker.say(LONG)
-    events.wait("sentence", 0)
+    events.wait_for("sentence", 0)
     wait_heard(rec, 1.2)
     t_pause = time.monotonic()
     speaker.pause()
@@ -191,7 +150,7 @@ def test_pause_is_silent_within_50ms_and_resume_continues_where_it_paused(live):
     wait_heard(rec, 0.6)
     t_resume = time.monotonic()
     speaker.resume()
-    events.wait("finished", timeout=60)
+    events.wait_for("finished", timeout=60)
     x = wait_heard(rec, 0.3)
     ip, ir = rec.index_at(t_pause), rec.index_at(t_resume)
     during = sound_indices(x[ip:ir])
@@ -218,11 +177,11 @@ def test_sound_server_dying_mid_utterance_is_an_error_and_the_next_say_plays(liv
 
     speaker, sink, tap, events, rec = live
     speaker.say(LONG)
-    events.wait("sentence", 0)
+    events.wait_for("sentence", 0)
     wait_heard(rec, 0.3)
     audio_server.stop_audio()
     rec.stop()
-    events.wait("state", "error", timeout=10)
+    events.wait_for("state", "error", timeout=10)
     assert speaker.state is State.ERROR
     assert any(e[0] == "error" and "audio output lost" in e[1] for e in events.events)
     audio_server.start_audio()
@@ -234,7 +193,7 @@ def test_sound_server_dying_mid_utterance_is_an_error_and_the_next_say_plays(liv
         events.events.clear()
         t_say = time.monotonic()
         speaker.say("The sound server is back, and so is the voice.")
-        events.wait("finished", timeout=30)
+        events.wait_for("finished", timeout=30)
         x = wait_heard(rec2, 0.3)
         ref = tap.audio48k()
         lag = aligned_lag(x, ref, rec2.index_at(t_say))

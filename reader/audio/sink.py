@@ -148,6 +148,7 @@ class SoundDeviceSink(BufferedSink):
             sd = _sounddevice()
             if self._need_rescan:
                 _rescan(sd)
+            self._need_rescan = True  # until a stream runs: the next try looks for new devices
             rate = self.samplerate or int(sd.query_devices(self.device, "output")["default_samplerate"])
             block = max(64, round(rate * self._block_s))
             self._prepare(rate, block)

@@ -91,6 +91,49 @@ def make_run_options(options: EngineOptions):
     return run_options
 
 
+class ModelThread:
+    """The one thread that creates and runs a model's sessions, below normal priority.
+
+    Measured here: with the model's threads at the audio callback's priority, the callback
+    was now and then late during long chunks and the sound server filled 5 ms holes (clicks)
+    that no underrun counter saw. Sessions created on this thread start their pool threads
+    from it, so those inherit its priority too. Calls from any thread wait for their result.
+    """
+
+    def __init__(self, nice: int) -> None:
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="kokoro-model",
+                                            initializer=lower_this_thread, initargs=(nice,))
+
+    def call(self, fn, *args, **kwargs):
+        return self._executor.submit(fn, *args, **kwargs).result()
+
+
+def run_cancellable(owner: ModelThread, session, feeds: dict, options: EngineOptions,
+                    cancel: CancelToken | None) -> list[np.ndarray]:
+    """session.run on the owner thread; cancel terminates it mid-run (raises Cancelled)."""
+    run_options = make_run_options(options)
+
+    def terminate() -> None:
+        run_options.terminate = True
+
+    if cancel is not None:
+        if cancel.cancelled:
+            raise Cancelled()
+        cancel.on_cancel(terminate)
+    try:
+        outputs = owner.call(session.run, None, feeds, run_options)
+    except Exception as exc:
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled() from exc
+        raise
+    finally:
+        if cancel is not None:
+            cancel.remove_callback(terminate)
+    if cancel is not None and cancel.cancelled:
+        raise Cancelled()
+    return outputs
+
+
 def load_vocab() -> dict[str, int]:
     data = json.loads(resources.files("reader.resources").joinpath("vocab.json").read_text("utf-8"))
     return data["vocab"]
@@ -108,16 +151,10 @@ class KokoroOnnx:
 
         self.options = options
         so = session_options(options)
-        # One owner thread runs the model, below normal priority. Measured here: with the
-        # model's threads at the audio callback's priority the callback was now and then late
-        # during long chunks, and the sound server filled 5 ms holes (clicks) that no underrun
-        # counter saw. Runs from any thread are handed to it; cancellation still works.
-        self._owner = ThreadPoolExecutor(1, thread_name_prefix="kokoro-model",
-                                         initializer=lower_this_thread, initargs=(options.nice,))
+        self._owner = ModelThread(options.nice)
         try:
-            # Created on the owner thread, so the pool threads it starts inherit its priority.
-            self._session = self._owner.submit(
-                ort.InferenceSession, str(model_path), so, providers=["CPUExecutionProvider"]).result()
+            self._session = self._owner.call(
+                ort.InferenceSession, str(model_path), so, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise ReaderError(f"cannot load the Kokoro model {model_path}: {exc}") from exc
         self._vocab = load_vocab()
@@ -148,24 +185,5 @@ class KokoroOnnx:
             "style": np.ascontiguousarray(style, dtype=np.float32).reshape(1, -1),
             "speed": np.array([speed], dtype=np.float32),
         }
-        run_options = make_run_options(self.options)
-
-        def terminate() -> None:
-            run_options.terminate = True
-
-        if cancel is not None:
-            if cancel.cancelled:
-                raise Cancelled()
-            cancel.on_cancel(terminate)
-        try:
-            audio = self._owner.submit(self._session.run, None, feeds, run_options).result()[0]
-        except Exception as exc:
-            if cancel is not None and cancel.cancelled:
-                raise Cancelled() from exc
-            raise
-        finally:
-            if cancel is not None:
-                cancel.remove_callback(terminate)
-        if cancel is not None and cancel.cancelled:
-            raise Cancelled()
+        audio = run_cancellable(self._owner, self._session, feeds, self.options, cancel)[0]
         return np.asarray(audio, dtype=np.float32).reshape(-1)

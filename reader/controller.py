@@ -1,0 +1,192 @@
+"""What each user command does, whoever sends it: hotkey, tray menu, control socket.
+
+No Qt here: the ui subscribes to changes with on_change and shows them. Commands may come
+from any thread; they run in order on one "commands" thread the Controller owns (capturing
+the selection runs helper programs, which must never block the GUI thread). Until the speech
+core has loaded, commands wait and run once it is ready.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reader.sources.clipboard import ClipboardPolicy
+from reader.types import ReaderError, Span
+
+_LOGGER = logging.getLogger(__name__)
+
+ACTIONS = ("read-selection", "read-clipboard", "pause", "resume", "toggle", "stop", "next", "previous",
+           "faster", "slower", "say", "auto-read", "settings", "quit")
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the tray and `ctl status` show."""
+
+    state: str  # loading, idle, speaking, paused, error
+    voice: str
+    speed: float
+    sentence: int | None  # index of the sentence being read
+    auto_read: bool
+    message: str  # the last error or notice, "" if none (never user text)
+
+    def as_dict(self) -> dict:
+        return {"state": self.state, "voice": self.voice, "speed": self.speed, "sentence": self.sentence,
+                "auto_read": self.auto_read, "message": self.message}
+
+
+class Controller:
+    """Maps commands to the Speaker and the text sources; keeps the status.
+
+    Not responsible for loading the core (the app does, then calls attach()), for showing
+    anything (on_change subscribers) or for the clipboard watcher (the ui hands changes to
+    clipboard_changed()).
+    """
+
+    def __init__(self, desktop, *, voice: str = "af_heart", speed: float = 1.0,
+                 cue: Callable[[str], None] | None = None) -> None:
+        self._desktop = desktop
+        self.cue: Callable[[str], None] = cue or (lambda reason: None)  # "empty" or "error"; any thread
+        self.clipboard_policy = ClipboardPolicy()
+        self._speaker = None
+        self._lock = threading.Lock()
+        self._status = Status("loading", voice, speed, None, False, "")
+        self._observers: list[Callable[[Status], None]] = []
+        self._pending: list[tuple[str, dict]] = []
+        self._queue: queue.Queue[tuple[str, dict] | None] = queue.Queue()
+        self.on_settings: Callable[[], None] | None = None  # set by the ui
+        self.on_quit: Callable[[], None] | None = None
+        self._thread = threading.Thread(target=self._run, name="commands", daemon=True)
+        self._thread.start()
+
+    # -- status ---------------------------------------------------------------------------
+    @property
+    def speaker(self):
+        """The Speaker once the core has loaded, else None."""
+        return self._speaker
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    def on_change(self, callback: Callable[[Status], None]) -> None:
+        """callback(status) on whichever thread changed it; a ui must hand it to its own."""
+        self._observers.append(callback)
+
+    def _update(self, **changes) -> None:
+        with self._lock:
+            old = self._status
+            self._status = status = Status(**{**old.as_dict(), **changes})
+        if status != old:
+            for callback in self._observers:
+                try:
+                    callback(status)
+                except Exception:
+                    _LOGGER.exception("status observer failed")
+
+    # -- life -----------------------------------------------------------------------------
+    def attach(self, speaker) -> None:
+        """The core is ready: speak through `speaker` and run what waited. Any thread."""
+        with self._lock:
+            self._speaker = speaker
+            pending, self._pending = self._pending, []
+        self._update(state="idle", message="")
+        for item in pending:
+            self._queue.put(item)
+
+    def fail(self, message: str) -> None:
+        self._update(state="error", message=message)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=5)
+
+    # -- Speaker listener (speaker-events thread) -----------------------------------------
+    def state_changed(self, state) -> None:
+        self._update(state=state.value, sentence=None if state.value == "idle" else self._status.sentence,
+                     message="" if state.value != "error" else self._status.message)
+
+    def sentence_started(self, index: int, span: Span) -> None:
+        self._update(sentence=index)
+
+    def finished(self) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        self._update(state="error", message=message)
+
+    # -- commands -------------------------------------------------------------------------
+    def command(self, name: str, **args) -> dict:
+        """Queue a command (status answers at once). Thread-safe, never blocks."""
+        if name == "status":
+            return {"ok": True, **self._status.as_dict()}
+        if name not in ACTIONS:
+            raise ReaderError(f"unknown command {name!r}")
+        if name == "say" and not str(args.get("text", "")).strip():
+            raise ReaderError("nothing to say")
+        self._queue.put((name, args))
+        return {"ok": True, "queued": name, "state": self._status.state}
+
+    def clipboard_changed(self, text: str | None, formats: list[str]) -> None:
+        """The ui's clipboard watcher saw a change (GUI thread): read it if the policy says so."""
+        if self.clipboard_policy.decide(text, formats).read:
+            self._queue.put(("say", {"text": text}))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            name, args = item
+            try:
+                self._do(name, args)
+            except ReaderError as exc:
+                self._update(message=str(exc))
+                self.cue("error")
+            except Exception:
+                _LOGGER.exception("command %s failed", name)
+
+    def _do(self, name: str, args: dict) -> None:
+        if name == "auto-read":
+            enabled = args.get("enabled")
+            self.clipboard_policy.enabled = (not self.clipboard_policy.enabled) if enabled is None else bool(enabled)
+            self._update(auto_read=self.clipboard_policy.enabled)
+            return
+        if name == "settings":
+            if self.on_settings:
+                self.on_settings()
+            return
+        if name == "quit":
+            if self.on_quit:
+                self.on_quit()
+            return
+        speaker = self._speaker
+        if speaker is None:  # still loading: honour it when ready
+            with self._lock:
+                if self._speaker is None:
+                    self._pending = [p for p in self._pending if p[0] != name][-7:] + [(name, args)]
+                    return
+                speaker = self._speaker
+        if name == "read-selection":
+            self._read(self._desktop.selection().text, speaker)
+        elif name == "read-clipboard":
+            self._read(self._desktop.clipboard(), speaker)
+        elif name == "say":
+            self._read(str(args.get("text", "")), speaker)
+        elif name in ("faster", "slower"):
+            getattr(speaker, name)()
+            self._update(speed=speaker.speed)
+        else:
+            method = {"pause": speaker.pause, "resume": speaker.resume, "toggle": speaker.toggle,
+                      "stop": speaker.stop, "next": speaker.next_sentence,
+                      "previous": speaker.previous_sentence}[name]
+            method()
+
+    def _read(self, text: str, speaker) -> None:
+        if not text or not text.strip():
+            self.cue("empty")  # a short cue, nothing else
+            return
+        speaker.say(text)
+
+
+__all__ = ["ACTIONS", "Controller", "Status"]
