@@ -93,12 +93,16 @@ class Controller:
         with self._lock:
             self._speaker = speaker
             pending, self._pending = self._pending, []
-        self._update(state="idle", message="")
+        self._update(state="idle")
         for item in pending:
             self._queue.put(item)
 
     def fail(self, message: str) -> None:
         self._update(state="error", message=message)
+
+    def notice(self, message: str) -> None:
+        """Something the user should know that is not an error state (shown in the tooltip)."""
+        self._update(message=message)
 
     def close(self) -> None:
         self._queue.put(None)

@@ -20,7 +20,17 @@ DEFAULT_HOTKEYS: dict[str, str] = {
     "previous": "<ctrl>+<alt>+<left>",
     "faster": "<ctrl>+<alt>+<up>",
     "slower": "<ctrl>+<alt>+<down>",
+    "auto-read": "<ctrl>+<alt>+a",  # clipboard auto-read on/off
 }
+
+
+def _pynput_keyboard():
+    try:
+        from pynput import keyboard
+    except Exception as exc:  # ImportError without a display
+        raise ReaderError(f"global hotkeys are unavailable here ({exc}); "
+                          "bind desktop shortcuts to `kokoro-reader ctl ...` instead") from None
+    return keyboard
 
 
 class Hotkeys:
@@ -38,29 +48,33 @@ class Hotkeys:
     def start(self) -> None:
         """Register the hotkeys; bad ones are skipped and listed in problems. ReaderError when
         there is no keyboard access at all (no display, Wayland)."""
-        try:
-            from pynput import keyboard
-        except Exception as exc:  # ImportError without a display
-            raise ReaderError(f"global hotkeys are unavailable here ({exc}); "
-                              "bind desktop shortcuts to `kokoro-reader ctl ...` instead") from None
-        handlers = {}
+        keyboard = _pynput_keyboard()
+        handlers, self.problems = self._handlers(keyboard)
+        self._listener = keyboard.GlobalHotKeys(handlers)
+        self._listener.daemon = True
+        self._listener.start()
+        for problem in self.problems:
+            _LOGGER.warning("hotkey %s", problem)
+
+    def check(self) -> list[str]:
+        """The problems start() would report, without listening. ReaderError as start()."""
+        return self._handlers(_pynput_keyboard())[1]
+
+    def _handlers(self, keyboard) -> tuple[dict, list[str]]:
+        handlers, problems = {}, []
         for action, combo in self.bindings.items():
             if not combo:
                 continue
             try:
                 keyboard.HotKey.parse(combo)
             except ValueError:
-                self.problems.append(f"{action}: cannot register {combo!r}")
+                problems.append(f"{action}: cannot register {combo!r}")
                 continue
             if combo in handlers:
-                self.problems.append(f"{action}: {combo} is already used")
+                problems.append(f"{action}: {combo} is already used")
                 continue
             handlers[combo] = self._handler(action)
-        self._listener = keyboard.GlobalHotKeys(handlers)
-        self._listener.daemon = True
-        self._listener.start()
-        for problem in self.problems:
-            _LOGGER.warning("hotkey %s", problem)
+        return handlers, problems
 
     def _handler(self, action: str) -> Callable[[], None]:
         def fire() -> None:

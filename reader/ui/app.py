@@ -129,7 +129,10 @@ def _start_hotkeys(controller, view):
         hotkeys.start()
     except ReaderError as exc:
         _LOGGER.warning("%s", exc)
+        controller.notice(str(exc))
         return None
+    if hotkeys.problems:
+        controller.notice("some hotkeys are not available: " + "; ".join(hotkeys.problems))
     return hotkeys
 
 
