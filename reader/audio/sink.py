@@ -7,6 +7,7 @@ never blocks, allocates, logs or raises. Events go out on a notifier thread the 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ class SoundDeviceSink(BufferedSink):
     """
 
     def __init__(self, device: int | str | None = None, *, samplerate: int | None = None,
-                 block_s: float = 0.005, latency: float | str = "low", idle_close_s: float = 30.0,
+                 block_s: float = 0.005, latency: float | str = 0.02, idle_close_s: float = 30.0,
                  watchdog_s: float = 2.0, **kwargs) -> None:
         super().__init__(**kwargs)
         self.device = device  # PortAudio index or (part of a) name; None = the system default
@@ -114,6 +115,8 @@ class SoundDeviceSink(BufferedSink):
         self.stream_opens = 0
         self.xruns = 0  # output underflows PortAudio reported (the device starved)
         self._block_s = block_s
+        # 20 ms of device buffer: with PortAudio's "low" (10 ms here) the sound server filled
+        # a 5 ms hole about once a minute while the model ran; stop/pause pay the extra 10 ms.
         self._latency = latency
         self._idle_close_s = idle_close_s
         self._watchdog_s = watchdog_s
@@ -146,6 +149,10 @@ class SoundDeviceSink(BufferedSink):
             if self._stream is not None:
                 return self._rate
             sd = _sounddevice()
+            # The callback is Python: it needs the GIL, which a busy thread (G2P) may hold for a
+            # whole switch interval, 5 ms by default, as long as one audio block. Measured: with
+            # that and a 10 ms device buffer the sound server now and then filled a 5 ms hole.
+            sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
             if self._need_rescan:
                 _rescan(sd)
             self._need_rescan = True  # until a stream runs: the next try looks for new devices
