@@ -77,6 +77,12 @@ def sound_indices(x: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.abs(x) > THRESHOLD)
 
 
+def sound_ms(x: np.ndarray) -> float:
+    """Milliseconds from x's start to the end of its last sound (0 when x is silent)."""
+    heard = sound_indices(x)
+    return (heard[-1] + 1) / REC_RATE * 1000 if len(heard) else 0.0
+
+
 def max_step(x: np.ndarray) -> float:
     return float(np.abs(np.diff(x)).max())
 

@@ -14,8 +14,22 @@ import pytest
 
 from reader.audio.fake import FakeSink
 from reader.audio.ring import SampleRing
-from tests.signals import (FADE_48K, RATE, REC_RATE, chirp, edges, locate, max_step, sound_indices, speechlike,
-                           to48k, tone, wait_heard, window)
+from tests.signals import (
+    FADE_48K,
+    RATE,
+    REC_RATE,
+    chirp,
+    edges,
+    locate,
+    max_step,
+    sound_indices,
+    sound_ms,
+    speechlike,
+    to48k,
+    tone,
+    wait_heard,
+    window,
+)
 
 
 class Events:
@@ -408,8 +422,7 @@ def test_flush_reaches_silence_within_50ms(real_sink, recorder):
     i = recorder.index_at(t_flush)
     assert np.abs(x[i - 960:i]).max() > 0.3, "the tone was not playing at the flush"
     window_after = x[i:i + int(0.4 * REC_RATE)]
-    last = sound_indices(window_after)
-    latency_ms = (last[-1] + 1) / REC_RATE * 1000 if len(last) else 0.0
+    latency_ms = sound_ms(window_after)
     FIGURES["flush_to_silence_ms"] = f"{latency_ms:.1f}"
     assert latency_ms <= 50
     assert real_sink.write(tone(0.1), 0) is False  # the flushed generation stays dropped

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.signals import REC_RATE, THRESHOLD, locate, sound_indices, to48k, wait_heard
+from tests.signals import THRESHOLD, locate, sound_indices, sound_ms, to48k, wait_heard
 
 pytestmark = [pytest.mark.model, pytest.mark.audio]
 
@@ -71,8 +71,7 @@ def test_ctrl_c_is_silent_at_once_and_exits_cleanly(audio_server, recorder):
     x = wait_heard(recorder, 0.5)
     i = recorder.index_at(t_int)
     assert np.abs(x[i - 4800:i]).max() > THRESHOLD, "it was not speaking at the Ctrl+C"
-    after = sound_indices(x[i:])
-    ms = (after[-1] + 1) / REC_RATE * 1000 if len(after) else 0.0
+    ms = sound_ms(x[i:])
     print(f"\nctrl_c_to_silence_ms={ms:.1f} exit_s={exited_s:.2f}")
     assert ms <= 50
     assert proc.returncode == 130 and b"Traceback" not in err

@@ -158,7 +158,6 @@ class KokoroOnnx:
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise ReaderError(f"cannot load the Kokoro model {model_path}: {exc}") from exc
         self._vocab = load_vocab()
-        self._lock = threading.Lock()
         _LOGGER.debug("model loaded with %d threads", so.intra_op_num_threads)
 
     def tokenize(self, phonemes: str) -> list[int]:
