@@ -1,4 +1,4 @@
-"""Command line: kokoro-reader say | voices | fetch | bench.
+"""Command line: kokoro-reader say | voices | fetch | bench | daemon | ctl.
 
 Heavy modules (onnxruntime, spaCy, sounddevice) are imported inside the commands so that
 `kokoro-reader --help` answers at once.
@@ -48,9 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("text", nargs="?", help="text to speak; '-' reads stdin")
     say.add_argument("-f", "--file", help="read the text from FILE ('-' for stdin)")
     say.add_argument("-o", "--output", help="write a 24 kHz mono 16-bit WAV instead of playing")
-    say.add_argument("--voice", default="af_heart", help="voice or blend, e.g. af_heart or af_heart:0.7,bf_emma:0.3")
-    say.add_argument("--speed", type=_speed, default=1.0, help="0.5-2.0 (default 1.0)")
-    say.add_argument("--device", help="output device name or index (default: the system's)")
+    say.add_argument("--voice", help="voice or blend, e.g. af_heart or af_heart:0.7,bf_emma:0.3 "
+                                     "(default: from the settings, else af_heart)")
+    say.add_argument("--speed", type=_speed, help="0.5-2.0 (default: from the settings, else 1.0)")
+    say.add_argument("--device", help="output device name or index (default: from the settings, else the system's)")
 
     voices = add("voices", "list the voices")
     voices.add_argument("--json", action="store_true", help="machine-readable output")
@@ -58,9 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("fetch", "download and verify the model and all voices")
 
     daemon = add("daemon", "run the tray app with global hotkeys (the default without a command)")
-    daemon.add_argument("--voice", default="af_heart", help="voice or blend")
-    daemon.add_argument("--speed", type=_speed, default=1.0, help="0.5-2.0 (default 1.0)")
-    daemon.add_argument("--device", help="output device name or index (default: the system's)")
+    daemon.add_argument("--voice", help="voice or blend for this run (default: from the settings)")
+    daemon.add_argument("--speed", type=_speed, help="0.5-2.0 for this run (default: from the settings)")
+    daemon.add_argument("--device", help="output device name or index for this run (default: from the settings)")
+    daemon.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                        help="override a setting for this run, e.g. --set sentence_pause=0.5 or "
+                             "--set hotkeys.stop='<ctrl>+<alt>+x' (repeatable; not saved)")
 
     ctl = add("ctl", "control the running daemon")
     ctl.add_argument("action", choices=[c for c in COMMANDS if c != "auto-read"] + ["auto-read"],
@@ -102,6 +106,10 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from reader.types import Utterance
 
     text = _read_input(args, parser)
+    settings = _settings_for_say()
+    args.voice = args.voice or settings.voice
+    args.speed = settings.speed if args.speed is None else args.speed
+    args.device = args.device or settings.device
     store = AssetStore(progress=tqdm_progress)
     try:
         store_names = store.voice_names()
@@ -128,9 +136,22 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         sink.open()  # before the 2 s load: a missing device fails at once
         synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
                            warm_up=False)  # one utterance: warming up would only delay it
+        sink.set_volume(settings.volume)
         return _play(synth, sink, text, args.voice, args.speed)
     finally:
         sink.close()
+
+
+def _settings_for_say():
+    """The user's settings (with KOKORO_READER_<FIELD> overrides) as defaults for `say`; a
+    damaged file is left for the daemon to move aside."""
+    import os
+
+    from reader.config import apply_overrides, env_overrides
+    from reader.configfile import SettingsFile, config_path
+
+    loaded = SettingsFile(config_path()).load(repair=False)
+    return apply_overrides(loaded.settings, env_overrides(os.environ))
 
 
 def _play(synth, sink, text: str, voice: str, speed: float) -> int:
@@ -186,13 +207,25 @@ def cmd_fetch(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_daemon(args: argparse.Namespace) -> int:
+def cmd_daemon(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from reader.config import parse_override
     from reader.ui.app import run_daemon
 
-    device = getattr(args, "device", None)
-    device = int(device) if device and device.isdigit() else device
-    return run_daemon(voice=getattr(args, "voice", "af_heart"), speed=getattr(args, "speed", 1.0),
-                      threads=args.threads, device=device)
+    overrides: dict = {}
+    try:
+        for item in getattr(args, "overrides", []):
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise ReaderError(f"--set takes KEY=VALUE, not {item!r}")
+            name, parsed = parse_override(key, value)
+            overrides[name] = {**overrides.get(name, {}), **parsed} if name == "hotkeys" else parsed
+        for name in ("voice", "speed", "device"):  # the classic flags win over --set
+            value = getattr(args, name, None)
+            if value is not None:
+                overrides.update([parse_override(name, str(value))])
+    except ReaderError as exc:
+        parser.error(str(exc))
+    return run_daemon(overrides, threads=args.threads)
 
 
 def cmd_ctl(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -234,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command in (None, "daemon"):
-            return cmd_daemon(args)
+            return cmd_daemon(args, parser)
         if args.command == "ctl":
             return cmd_ctl(args, parser)
         if args.command == "say":

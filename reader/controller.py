@@ -58,6 +58,10 @@ class Controller:
         self._pending: list[tuple[str, dict]] = []
         self._queue: queue.Queue[tuple[str, dict] | None] = queue.Queue()
         self.on_settings: Callable[[], None] | None = None  # set by the ui
+        # The user changed a setting with a command (faster, slower, auto-read): {field: value},
+        # on the commands thread. The app saves it.
+        self.on_settings_changed: Callable[[dict], None] | None = None
+        self._settings = None  # the preferences apply_settings() gave, for a speaker attached later
         self.on_quit: Callable[[], None] | None = None
         self._thread = threading.Thread(target=self._run, name="commands", daemon=True)
         self._thread.start()
@@ -93,7 +97,10 @@ class Controller:
         with self._lock:
             self._speaker = speaker
             pending, self._pending = self._pending, []
-        self._update(state="idle")
+            settings = self._settings
+        if settings is not None:
+            self._apply_to(speaker, settings)
+        self._update(state="idle", **({} if settings is None else {"voice": speaker.voice, "speed": speaker.speed}))
         for item in pending:
             self._queue.put(item)
 
@@ -103,6 +110,38 @@ class Controller:
     def notice(self, message: str) -> None:
         """Something the user should know that is not an error state (shown in the tooltip)."""
         self._update(message=message)
+
+    def apply_settings(self, settings) -> None:
+        """Speak with these preferences (a config.Settings) from now on. Any thread; the
+        speaker's methods only post work, so this returns at once."""
+        with self._lock:
+            self._settings = settings
+            speaker = self._speaker
+        self.clipboard_policy.enabled = settings.auto_read
+        self.clipboard_policy.max_chars = settings.auto_read_max_chars
+        if speaker is None:
+            self._update(voice=settings.voice, speed=settings.speed, auto_read=settings.auto_read)
+            return
+        self._apply_to(speaker, settings)
+        self._update(voice=speaker.voice, speed=speaker.speed, auto_read=settings.auto_read)
+
+    def _apply_to(self, speaker, settings) -> None:
+        try:
+            if speaker.voice != settings.voice:
+                speaker.set_voice(settings.voice)
+            if speaker.speed != settings.speed:
+                speaker.set_speed(settings.speed)  # restarts the chunk being heard: only on a change
+        except ReaderError as exc:
+            self.notice(str(exc))
+        speaker.set_volume(settings.volume)
+        speaker.set_sentence_pause(settings.sentence_pause)
+
+    def _settings_changed(self, **fields) -> None:
+        if self.on_settings_changed is not None:
+            try:
+                self.on_settings_changed(fields)
+            except Exception:
+                _LOGGER.exception("saving a changed setting failed")
 
     def close(self) -> None:
         self._queue.put(None)
@@ -136,8 +175,13 @@ class Controller:
 
     def clipboard_changed(self, text: str | None, formats: list[str]) -> None:
         """The ui's clipboard watcher saw a change (GUI thread): read it if the policy says so."""
-        if self.clipboard_policy.decide(text, formats).read:
+        decision = self.clipboard_policy.decide(text, formats)
+        if decision.read:
             self._queue.put(("say", {"text": text}))
+        elif decision.reason == "too long":
+            self.notice(f"the copied text is longer than {self.clipboard_policy.max_chars} characters, "
+                        "the auto-read limit in the settings: not read")
+            self.cue("too long")
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
@@ -155,6 +199,7 @@ class Controller:
             enabled = args.get("enabled")
             self.clipboard_policy.enabled = (not self.clipboard_policy.enabled) if enabled is None else bool(enabled)
             self._update(auto_read=self.clipboard_policy.enabled)
+            self._settings_changed(auto_read=self.clipboard_policy.enabled)
             return
         if name == "settings":
             if self.on_settings:
@@ -180,6 +225,7 @@ class Controller:
         elif name in ("faster", "slower"):
             getattr(speaker, name)()
             self._update(speed=speaker.speed)
+            self._settings_changed(speed=speaker.speed)
         else:
             method = {"pause": speaker.pause, "resume": speaker.resume, "toggle": speaker.toggle,
                       "stop": speaker.stop, "next": speaker.next_sentence,

@@ -27,6 +27,7 @@ _LOGGER = logging.getLogger(__name__)
 
 RESTART_WINDOW_S = 1.5  # previous_sentence() this soon after a sentence began goes back one
 SPEED_STEP = 0.1
+MAX_SENTENCE_PAUSE_S = 5.0
 
 
 class State(str, enum.Enum):
@@ -106,6 +107,7 @@ class Speaker:
         self._clock = clock
         self.voice = voice
         self.speed = speed
+        self.sentence_pause = 0.0  # extra silence between sentences, seconds
         self._lock = threading.Lock()
         self._generation = 0
         self._sequence = 0
@@ -225,6 +227,10 @@ class Speaker:
     def set_volume(self, volume: float) -> None:
         self._sink.set_volume(volume)
 
+    def set_sentence_pause(self, seconds: float) -> None:
+        """Extra silence between sentences (0-5 s), from the next sentence synthesized."""
+        self.sentence_pause = min(MAX_SENTENCE_PAUSE_S, max(0.0, float(seconds)))
+
     def close(self) -> None:
         self.stop()
         self._jobs.put(None)
@@ -293,7 +299,15 @@ class Speaker:
             text = job.text[offset:]
             spans = ((s.index, s.span) for s in sentences(text))  # walked in step with the chunks
             index, sentence_span = -1, Span(0, 0)
+            previous = None  # sentence index of the chunk before
             for chunk in self._synth.stream(Utterance(text, job.voice, job.speed), token):
+                pause = self.sentence_pause
+                if pause > 0 and previous is not None and chunk.sentence_index != previous:
+                    # Written before the next chunk's mark, so its sentence event comes after the pause.
+                    silence = np.zeros(round(pause * self._sink.input_rate), np.float32)
+                    if not self._sink.write(silence, job.generation):
+                        return
+                previous = chunk.sentence_index
                 while index < chunk.sentence_index:
                     index, sentence_span = next(spans, (chunk.sentence_index, chunk.span))
                 mark = _Chunk(job.generation, job, chunk.sentence_index + base, _shift(chunk.span, offset),

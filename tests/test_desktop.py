@@ -3,6 +3,7 @@ real audio server; what it says is recorded from the null sink and transcribed w
 """
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import socket
@@ -84,7 +85,9 @@ def test_clipboard_auto_read_reads_new_text_but_not_secrets(daemon, x_server, re
     assert wer <= 0.15, text
 
 
-def test_clipboard_auto_read_ignores_images_and_reads_10mb_progressively(daemon, x_server, recorder):
+def test_clipboard_auto_read_ignores_images_and_reads_10mb_progressively(daemon_factory, x_server, recorder):
+    daemon = daemon_factory(env={"KOKORO_READER_AUTO_READ_MAX_CHARS": "0"})  # no length limit for this run
+    daemon.wait_state("idle")
     assert daemon.cli("ctl", "auto-read").returncode == 0
     poll("auto-read on", lambda: daemon.status()["auto_read"])
     t_image = time.monotonic()
@@ -163,6 +166,19 @@ def test_ctl_commands(daemon, recorder):
     daemon.wait_state("idle", timeout=5)
     bad = daemon.cli("ctl", "say")
     assert bad.returncode == 2 and b"TEXT" in bad.stderr
+
+
+def test_settings_survive_a_restart(daemon_factory, tmp_path):
+    env = {"KOKORO_READER_CONFIG": str(tmp_path / "settings.json")}
+    first = daemon_factory(env=env)
+    assert first.wait_state("idle")["speed"] == 1.0
+    assert first.cli("ctl", "faster").returncode == 0
+    saved = poll("speed saved", lambda: (tmp_path / "settings.json").exists()
+                 and json.loads((tmp_path / "settings.json").read_text()))
+    assert saved["speed"] == 1.1 and saved["schema"] == 1
+    assert first.close() == 0
+    second = daemon_factory(env=env)
+    assert second.wait_state("idle")["speed"] == 1.1
 
 
 def test_mpris_controls_playback(daemon, audio_server, recorder):

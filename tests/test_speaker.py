@@ -174,3 +174,39 @@ def test_prefetch_synthesizes_ahead_of_playback_and_plays_in_order(tmp_path):
     finally:
         sink.stop_clock()
         speaker.close()
+
+
+def _gaps(x: np.ndarray) -> list[int]:
+    """Lengths of the silent stretches between sounds, in samples, longest first."""
+    loud = np.flatnonzero(np.abs(x) > 1e-4)
+    gaps = np.diff(loud) - 1
+    return sorted(gaps[gaps > 100].tolist(), reverse=True)
+
+
+def test_sentence_pause_adds_silence_between_sentences_only(rig):
+    speaker, sink, events, _ = rig
+    text = "One two three four five six seven. Eight nine ten eleven twelve."
+    sink.start_clock(speed=40)
+    heard = []
+    for pause in (0.0, 0.25):
+        speaker.set_sentence_pause(pause)
+        start = len(sink.played())
+        speaker.say(text)
+        events.wait_for("finished", count=len(heard) + 1)
+        events.wait_for("state", "idle", count=len(heard) + 1)
+        heard.append(_gaps(sink.played()[start:]))
+    sink.stop_clock()
+    assert sink.underruns == 0  # so every silence measured is one the Speaker or the engine made
+    without, with_pause = heard
+    assert len(without) == len(with_pause) >= 2
+    assert with_pause[0] - without[0] == 0.25 * 24_000  # the one sentence boundary is longer
+    assert with_pause[1:] == without[1:]  # pauses within a sentence are not
+    assert [e[1] for e in events.events if e[0] == "sentence"] == [0, 1, 0, 1]
+
+
+def test_sentence_pause_is_clamped(rig):
+    speaker, *_ = rig
+    speaker.set_sentence_pause(-1)
+    assert speaker.sentence_pause == 0.0
+    speaker.set_sentence_pause(60)
+    assert speaker.sentence_pause == 5.0

@@ -28,6 +28,7 @@ class FakeSink(BufferedSink):
         self.block = block
         self.opens = 0  # how often an output was opened (first write, after a failure)
         self.unplugged = False  # when True, opening the output fails like a missing device
+        self.device: int | str | None = None  # what set_device() chose (nothing else uses it)
         self._is_open = False
         self._output: list[np.ndarray] = []
         self._advance_lock = threading.Lock()  # advance() from a test and from the clock thread
@@ -47,6 +48,13 @@ class FakeSink(BufferedSink):
 
     def _close_output(self) -> None:
         self._is_open = False
+
+    def set_device(self, device: int | str | None) -> None:
+        """As SoundDeviceSink: the output closes and the next write opens "the new device"."""
+        with self._advance_lock:
+            self.device = device
+            self._close_output()
+            self._discard_queue()
 
     def _producer_blocked(self) -> None:
         self.producer_waiting.set()

@@ -196,6 +196,31 @@ class SoundDeviceSink(BufferedSink):
         except Exception:  # a dead device may refuse even this; the stream is gone either way
             _LOGGER.debug("closing the stream failed", exc_info=True)
 
+    def set_device(self, device: int | str | None) -> None:
+        """Play through `device` from the next write on (None = the system default). Any thread.
+
+        Closes the open stream at once and drops what it had queued, so stop the Speaker
+        first; the next write() opens the new device.
+        """
+        with self._stream_lock:
+            if device == self.device:
+                return
+            self.device = device
+            self._need_rescan = True  # a device just plugged in is found on the next open
+            if self._stream is not None:
+                if self._renderer.sounding:  # fade out first, as close() does: no click
+                    self.flush(self._flushed_gen)
+                    self._block_done.clear()
+                    self._want_block = True
+                    self._block_done.wait(0.2)
+                self._close_output()
+                self._discard_queue()
+
+    def output_devices(self) -> list[OutputDevice]:
+        """The output devices; re-scanned first only while no stream is open (a rescan ends it)."""
+        with self._stream_lock:
+            return list_output_devices(rescan=self._stream is None and not self._closed)
+
     @property
     def latency(self) -> float:
         """Output latency of the open stream, seconds (0 when closed)."""

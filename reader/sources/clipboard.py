@@ -1,8 +1,8 @@
 """Which clipboard changes clipboard auto-read speaks.
 
 Pure policy, no clipboard access: the ui's watcher hands each change in. Ignored: our own
-changes, repeats of what was just read, non-text content, and entries a password manager
-marks as secret. Remembers a hash of the last text, never the text.
+changes, repeats of what was just read, non-text content, entries a password manager
+marks as secret, and text longer than max_chars. Remembers a hash of the last text, never the text.
 """
 from __future__ import annotations
 
@@ -17,15 +17,16 @@ SECRET_HINTS = ("x-kde-passwordManagerHint",)  # KeePassXC, KDE's Klipper and ot
 @dataclass(frozen=True)
 class Decision:
     read: bool
-    reason: str  # "ok", "own", "duplicate", "not text", "secret", "empty", "off"
+    reason: str  # "ok", "own", "duplicate", "not text", "secret", "empty", "too long", "off"
 
 
 class ClipboardPolicy:
     """Decides whether a clipboard change is read. decide() on the watcher's thread, mark_own()
     from any thread."""
 
-    def __init__(self, enabled: bool = False) -> None:
+    def __init__(self, enabled: bool = False, max_chars: int = 0) -> None:
         self.enabled = enabled
+        self.max_chars = max_chars  # longer text is not read; 0 = no limit
         self._last: bytes | None = None
         self._own: list[bytes] = []  # changes we cause, each ignored once
         self._lock = threading.Lock()
@@ -49,6 +50,8 @@ class ClipboardPolicy:
             return Decision(False, "not text")
         if not text.strip():
             return Decision(False, "empty")
+        if self.max_chars and len(text) > self.max_chars:
+            return Decision(False, "too long")
         digest = self._digest(text)
         with self._lock:
             if digest in self._own:

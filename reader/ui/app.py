@@ -7,10 +7,13 @@ reach the GUI only through the Bridge's queued signals.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
 import threading
+from collections.abc import Mapping
+from typing import Any
 
 from reader.types import ReaderError
 
@@ -23,17 +26,25 @@ def has_display() -> bool:
     return True
 
 
-def run_daemon(voice: str = "af_heart", speed: float = 1.0, threads: int | None = None,
-               device: str | int | None = None) -> int:
+PREVIEW_TEXT = "This is how I sound at this speed. Press OK to keep it."
+
+
+def run_daemon(overrides: Mapping[str, Any] | None = None, threads: int | None = None) -> int:
+    """overrides: settings for this run only (command line); env KOKORO_READER_<FIELD> too."""
     if not has_display():
         raise ReaderError("no display: the tray daemon needs a desktop session (DISPLAY or WAYLAND_DISPLAY); "
                           "`kokoro-reader say TEXT` works without one")
-    from reader import ipc
+    from reader import autostart, ipc
+    from reader.config import env_overrides
+    from reader.configfile import SettingsFile, config_path
     from reader.controller import Controller
+    from reader.live import LiveSettings
+    from reader.preferences import Preferences
     from reader.sources.selection import DesktopText, press_copy
 
+    overrides = {**env_overrides(os.environ), **(overrides or {})}  # a bad value fails before anything starts
     desktop = DesktopText(simulate_copy=press_copy)
-    controller = Controller(desktop, voice=voice, speed=speed)
+    controller = Controller(desktop)
     desktop.on_own_clipboard = controller.clipboard_policy.mark_own
     server = ipc.ControlServer(controller.command)
     try:
@@ -43,13 +54,21 @@ def run_daemon(voice: str = "af_heart", speed: float = 1.0, threads: int | None 
         print("kokoro-reader is already running; control it with `kokoro-reader ctl ...`", file=sys.stderr)
         return 0
     try:
-        return _run_qt(controller, voice, speed, threads, device)
+        # Only the running instance reads the file: it may move a damaged one aside.
+        file = SettingsFile(config_path())
+        loaded = file.load()
+        saved = dataclasses.replace(loaded.settings, autostart=autostart.is_enabled())  # the entry is the truth
+        live = LiveSettings(Preferences(file, saved, overrides), controller)
+        controller.on_settings_changed = live.changed
+        if loaded.notice:
+            controller.notice(loaded.notice)  # in the tooltip until the next state change
+        return _run_qt(controller, live, threads, loaded.notice)
     finally:
         server.close()
         controller.close()
 
 
-def _run_qt(controller, voice, speed, threads, device) -> int:
+def _run_qt(controller, live, threads, notice: str) -> int:
     from PySide6.QtCore import QObject, Qt, Signal
     from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
@@ -65,6 +84,7 @@ def _run_qt(controller, voice, speed, threads, device) -> int:
 
         status = Signal(object)
         cue = Signal(str)
+        settings = Signal()
         quit = Signal()
 
     bridge = Bridge()
@@ -73,13 +93,17 @@ def _run_qt(controller, voice, speed, threads, device) -> int:
         QMessageBox.about(None, "About kokoro-reader",
                           f"kokoro-reader {__version__}\nReads text aloud with the Kokoro-82M voice, offline.")
 
+    controller.on_settings = bridge.settings.emit  # before the tray: its Settings item is then enabled
+    set_autostart = (lambda enabled: live.change(autostart=enabled))
     if QSystemTrayIcon.isSystemTrayAvailable():
-        view = Tray(controller, about)
+        view = Tray(controller, about, set_autostart)
     else:
         _LOGGER.warning("no system tray: showing a window instead")
         view = ControlWindow(controller, about)
         view.show()
     bridge.status.connect(view.show_status, Qt.ConnectionType.QueuedConnection)
+    if notice:
+        view.notify(notice)  # once, as a notification a screen reader speaks
 
     def cue(reason: str) -> None:
         QApplication.beep()
@@ -87,6 +111,8 @@ def _run_qt(controller, voice, speed, threads, device) -> int:
 
     bridge.cue.connect(cue, Qt.ConnectionType.QueuedConnection)
     bridge.quit.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+    windows = SettingsWindows(controller, live)
+    bridge.settings.connect(windows.open, Qt.ConnectionType.QueuedConnection)
     controller.on_change(bridge.status.emit)
     controller.cue = bridge.cue.emit
     controller.on_quit = bridge.quit.emit
@@ -106,43 +132,94 @@ def _run_qt(controller, voice, speed, threads, device) -> int:
         from reader.ui.mpris import Mpris
 
         mpris = Mpris(controller)  # media keys and desktop widgets: pause, stop, skip
-    hotkeys = _start_hotkeys(controller, view)
-    loader = threading.Thread(target=_load, args=(controller, voice, speed, threads, device),
-                              name="core-loader", daemon=True)
+    live.start_hotkeys()
+    loader = threading.Thread(target=_load, args=(controller, live, threads), name="core-loader", daemon=True)
     loader.start()
     try:
         return app.exec()
     finally:
         del mpris
-        if hotkeys is not None:
-            hotkeys.stop()
+        windows.close()
+        live.close()
         speaker = controller.speaker
         if speaker is not None:
             speaker.close()
 
 
-def _start_hotkeys(controller, view):
-    from reader.sources.hotkeys import DEFAULT_HOTKEYS, Hotkeys
+class SettingsWindows:
+    """Opens the settings window (one at a time) with the daemon's callbacks. GUI thread."""
 
-    hotkeys = Hotkeys(DEFAULT_HOTKEYS, lambda action: controller.command(action))
-    try:
-        hotkeys.start()
-    except ReaderError as exc:
-        _LOGGER.warning("%s", exc)
-        controller.notice(str(exc))
-        return None
-    if hotkeys.problems:
-        controller.notice("some hotkeys are not available: " + "; ".join(hotkeys.problems))
-    return hotkeys
+    def __init__(self, controller, live) -> None:
+        self._controller = controller
+        self._live = live
+        self._dialog = None
+
+    def open(self) -> None:
+        from reader.ui.settings import SettingsDialog
+
+        if self._dialog is not None:
+            self._dialog.show()
+            self._dialog.raise_()
+            self._dialog.activateWindow()
+            return
+        dialog = SettingsDialog(self._live.prefs.current, voice_choices(), self._live.apply,
+                                preview=self._preview, devices=self._devices)
+        dialog.finished.connect(self._closed)
+        self._dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _closed(self, _result: int) -> None:
+        dialog, self._dialog = self._dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _preview(self, voice: str, speed: float) -> None:
+        """Speak a sample with this voice and speed; the saved settings stay as they are."""
+        speaker = self._controller.speaker
+        if speaker is None:
+            raise ReaderError("the voice is still loading; try again in a moment")
+        speaker.say(PREVIEW_TEXT, voice=voice, speed=speed)
+
+    def _devices(self) -> list[str]:
+        from reader.audio.sink import list_output_devices
+
+        sink = self._live.sink
+        # Without a sink the core is still loading: no rescan, which could race its open().
+        found = sink.output_devices() if sink is not None else list_output_devices(rescan=False)
+        return [d.name for d in found]
+
+    def close(self) -> None:
+        if self._dialog is not None:
+            self._dialog.reject()
 
 
-def _load(controller, voice, speed, threads, device) -> None:
+def voice_choices():
+    from reader.engine.assets import Manifest
+    from reader.ui.voicepicker import VoiceChoice
+
+    return [VoiceChoice(name, asset.language, asset.gender) for name, asset in Manifest.load().voices.items()]
+
+
+def _load(controller, live, threads) -> None:
     """core-loader thread: model, voices, G2P, warm-up, audio output; then the Controller runs."""
     from reader.audio.sink import SoundDeviceSink
+    from reader.config import Settings
+    from reader.engine.assets import Manifest
     from reader.engine.onnx import EngineOptions
+    from reader.engine.voices import parse_spec
     from reader.kokoro import CoreOptions, load_core
+    from reader.live import device_arg
     from reader.speaker import Speaker
 
+    settings = live.prefs.current
+    voice = settings.voice
+    try:
+        parse_spec(voice, list(Manifest.load().voices))
+    except ReaderError as exc:  # e.g. a voice typed into the file: the default voice, and say why
+        voice = Settings().voice
+        controller.notice(f"{exc}; using {voice}")
     try:
         synth, _ = load_core(options=CoreOptions(engine=EngineOptions(threads=threads)), voice=voice)
     except ReaderError as exc:
@@ -152,13 +229,14 @@ def _load(controller, voice, speed, threads, device) -> None:
         _LOGGER.exception("loading the speech core failed")
         controller.fail(f"loading the voice failed: {type(exc).__name__}")
         return
-    sink = SoundDeviceSink(device)
-    speaker = Speaker(synth, sink, voice=voice, speed=speed, listener=controller)
+    sink = SoundDeviceSink(device_arg(settings.device))
+    speaker = Speaker(synth, sink, voice=voice, speed=settings.speed, listener=controller)
     problem = None
     try:
         sink.open()  # warm: the first words then start without opening a device
     except ReaderError as exc:
         problem = str(exc)  # the next command tries again, e.g. once a device is plugged in
-    controller.attach(speaker)
+    live.attach_sink(sink)  # a device chosen while loading is switched to
+    controller.attach(speaker)  # applies the settings as they are now
     if problem:
         controller.fail(problem)

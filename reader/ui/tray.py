@@ -41,10 +41,11 @@ class Tray(QObject):
     GUI thread only. Not responsible for what the commands do (the Controller).
     """
 
-    def __init__(self, controller: Controller, about) -> None:
+    def __init__(self, controller: Controller, about, set_autostart=autostart.set_enabled) -> None:
         super().__init__()
         self._controller = controller
         self._about = about
+        self._set_autostart = set_autostart  # the app's also saves the choice in the settings
         self.icons = load_icons()
         self.icon = QSystemTrayIcon(self.icons["loading"])
         self.menu = QMenu()
@@ -84,7 +85,7 @@ class Tray(QObject):
         if command == "about":
             self._about()
         elif command == "autostart":
-            autostart.set_enabled(not autostart.is_enabled())
+            self._set_autostart(not autostart.is_enabled())
         else:
             self._controller.command(command)
 
