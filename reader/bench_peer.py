@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reader.bench import PARAGRAPH, SENTENCE, VOICE
+from reader.bench import PARAGRAPH, SENTENCE, VOICE, p95
 
 
 async def _first(kokoro, text: str) -> float:
@@ -48,13 +48,15 @@ async def main(model: str, voice: str, trials: int) -> dict:
         load_s = time.perf_counter() - t0
         await _first(kokoro, SENTENCE)  # warm-up, as for ours
         sentence = [await _first(kokoro, SENTENCE) for _ in range(trials)]
-        paragraph = [await _first(kokoro, PARAGRAPH) for _ in range(max(2, trials // 2))]
+        paragraph = [await _first(kokoro, PARAGRAPH) for _ in range(trials)]
         rtf, audio_s = await _whole(kokoro, PARAGRAPH)
     return {
         "name": f"kokoro-onnx {version('kokoro-onnx')}",
         "load_s": round(load_s, 3),
         "ttfa_sentence_s": round(statistics.median(sentence), 4),
+        "ttfa_sentence_p95_s": round(p95(sentence), 4),
         "ttfa_paragraph_s": round(statistics.median(paragraph), 4),
+        "ttfa_paragraph_p95_s": round(p95(paragraph), 4),
         "rtf": round(rtf, 4),
         "paragraph_audio_s": round(audio_s, 2),
         "trials": trials,

@@ -92,27 +92,49 @@ def _ms(values: list[float]) -> float:
     return round(statistics.median(values) * 1000, 1)
 
 
-def measure_playback(synth, sentence: str, paragraph: str, trials: int = 5) -> dict:
+def _p95_ms(values: list[float]) -> float:
+    from reader.bench import p95
+
+    return round(p95(values) * 1000, 1)
+
+
+def _key_to_sound(controller, speaker, synth, listener, selection, latency: float, prepared: bool) -> float:
+    """Seconds from the read-selection hotkey's command to its first sample leaving the
+    device. prepared: the selection rested for 1 s first and the daemon's selection watcher
+    saw it (speculation had time); else it is read at once, from a cold cache."""
+    synth.cache.clear()  # a text not heard before
+    listener.first_sentence.clear()
+    if prepared:
+        controller.selection_changed(selection.text)
+        time.sleep(1.0)  # the user's pause between selecting and pressing the key
+    t0 = time.perf_counter()
+    controller.command("read-selection")
+    listener.first_sentence.wait(30)
+    elapsed = listener.first_at - t0 + latency
+    speaker.stop()
+    return elapsed
+
+
+def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> dict:
+    from reader.controller import Controller
     from reader.speaker import Speaker
 
     sink, output = _open_sink()
     listener = _Listener()
     speaker = Speaker(synth, sink, listener=listener)
-    first, stops, pauses, selected = [], [], [], []
-    from reader.controller import Controller
-
+    latency = getattr(sink, "latency", 0.0)
+    first, stops, pauses = [], [], []
+    cold, warm = [], []
     selection = _Selection(sentence)
     controller = Controller(selection.desktop)
     controller.attach(speaker)
+    leads: list[float] = []
     try:
-        for _ in range(trials):  # the read-selection hotkey's path, from the key's command on
-            listener.first_sentence.clear()
-            t0 = time.perf_counter()
-            controller.command("read-selection")
-            listener.first_sentence.wait(30)
-            selected.append(listener.first_at - t0)
-            speaker.stop()
         for _ in range(trials):
+            cold.append(_key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=False))
+            warm.append(_key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=True))
+        for _ in range(trials):
+            synth.cache.clear()
             listener.first_sentence.clear()
             t0 = time.perf_counter()
             speaker.say(sentence)
@@ -131,14 +153,11 @@ def measure_playback(synth, sentence: str, paragraph: str, trials: int = 5) -> d
             speaker.stop()
             if sink.wait_silent(SILENCE_TIMEOUT_S):
                 stops.append(time.perf_counter() - t2)
+        synth.cache.clear()
         listener.done.clear()
         underruns = sink.underruns
-        t3 = time.perf_counter()
-        speaker.say(paragraph)
-        listener.done.wait(600)
-        paragraph_s = time.perf_counter() - t3
+        leads = _paragraph_leads(sink, speaker, listener, paragraph)
         underruns = sink.underruns - underruns
-        latency = getattr(sink, "latency", 0.0)
     finally:
         controller.close()
         selection.close()
@@ -147,15 +166,49 @@ def measure_playback(synth, sentence: str, paragraph: str, trials: int = 5) -> d
     return {
         "audio_output": output,
         "output_latency_ms": round(latency * 1000, 1),
-        "say_to_first_sample_ms": _ms(first),
-        "read_selection_to_first_sample_ms": _ms(selected),
+        "key_to_audible_prepared_ms": _ms(warm),
+        "key_to_audible_prepared_p95_ms": _p95_ms(warm),
+        "key_to_audible_cold_ms": _ms(cold),
+        "key_to_audible_cold_p95_ms": _p95_ms(cold),
         "selection_source": selection.source,
+        "say_to_first_sample_ms": _ms(first),
+        "say_to_first_sample_p95_ms": _p95_ms(first),
         "stop_to_silence_ms": _ms(stops) if stops else None,
         "pause_to_silence_ms": _ms(pauses) if pauses else None,
         "paragraph_underruns": underruns,
-        "paragraph_play_s": round(paragraph_s, 2),
+        # How early each part after the first was ready before it was due to play; a negative
+        # value would be a gap in the speech.
+        "paragraph_min_lead_ms": round(min(leads) * 1000, 1) if leads else None,
+        "paragraph_parts": len(leads) + 1,
+        "trials": trials,
         "errors": listener.errors[:3],
     }
+
+
+def _paragraph_leads(sink, speaker, listener, paragraph: str) -> list[float]:
+    """Read the paragraph; for each part after the first, seconds between its audio reaching
+    the sink and its first sample being played."""
+    written: dict[int, float] = {}
+    played: dict[int, float] = {}
+    write, on_mark = sink.write, sink.on_mark
+
+    def timed_write(samples, generation, mark=None):
+        if mark is not None:
+            written[id(mark)] = time.perf_counter()
+        return write(samples, generation, mark)
+
+    def timed_mark(mark):
+        played[id(mark)] = time.perf_counter()
+        on_mark(mark)
+
+    sink.write, sink.on_mark = timed_write, timed_mark
+    try:
+        speaker.say(paragraph)
+        listener.done.wait(600)
+    finally:
+        sink.write, sink.on_mark = write, on_mark
+    order = sorted(written, key=written.get)
+    return [played[k] - written[k] for k in order[1:] if k in played]
 
 
 __all__ = ["measure_playback"]

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-peer", action="store_true", help="skip the kokoro-onnx comparison")
     bench.add_argument("--no-playback", action="store_true", help="skip the audio playback figures")
     bench.add_argument("--utterances", type=int, default=100, help="utterances for the memory figure")
+    bench.add_argument("--trials", type=int, default=20, help="trials per latency figure (default 20)")
+    bench.add_argument("--idle-seconds", type=float, default=60.0,
+                       help="how long to measure the idle daemon's CPU use (0: skip)")
     return parser
 
 
@@ -251,6 +254,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from reader.bench import run_bench
 
     result = run_bench(threads=args.threads, peer=not args.no_peer, utterances=args.utterances,
+                       trials=max(1, args.trials), idle_s=max(0.0, args.idle_seconds),
                        playback=not args.no_playback)
     if args.json:
         print(json.dumps(result, indent=1))

@@ -173,11 +173,23 @@ class Controller:
         self._queue.put((name, args))
         return {"ok": True, "queued": name, "state": self._status.state}
 
+    def selection_changed(self, text: str | None) -> None:
+        """The selection has settled on new text (GUI thread): get its first words ready, so
+        that the read-selection hotkey answers from ready audio."""
+        self._prepare(text)
+
+    def _prepare(self, text: str | None) -> None:
+        settings, speaker = self._settings, self._speaker
+        if text and text.strip() and speaker is not None and (settings is None or settings.speculate):
+            speaker.prepare(text)  # never played unless asked for; in memory only
+
     def clipboard_changed(self, text: str | None, formats: list[str]) -> None:
         """The ui's clipboard watcher saw a change (GUI thread): read it if the policy says so."""
         decision = self.clipboard_policy.decide(text, formats)
         if decision.read:
             self._queue.put(("say", {"text": text}))
+        elif decision.reason == "off":  # not a secret, not our own copy: read-clipboard may follow
+            self._prepare(text)
         elif decision.reason == "too long":
             self.notice(f"the copied text is longer than {self.clipboard_policy.max_chars} characters, "
                         "the auto-read limit in the settings: not read")

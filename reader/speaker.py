@@ -28,6 +28,7 @@ _LOGGER = logging.getLogger(__name__)
 RESTART_WINDOW_S = 1.5  # previous_sentence() this soon after a sentence began goes back one
 SPEED_STEP = 0.1
 MAX_SENTENCE_PAUSE_S = 5.0
+PREPARE_CHUNKS = 2  # chunks synthesized ahead for prepare(): the first, and the one after it
 
 
 class State(str, enum.Enum):
@@ -88,6 +89,16 @@ class _End:
     sequence: int
 
 
+@dataclass(frozen=True)
+class _Prepare:
+    """Synthesize the start of a text into the synthesizer's cache; never played."""
+
+    text: str
+    voice: str
+    speed: float
+    token: CancelToken
+
+
 def _shift(span: Span, offset: int) -> Span:
     return Span(span.start + offset, span.end + offset)
 
@@ -114,10 +125,12 @@ class Speaker:
         self._token = CancelToken()
         self._state = State.IDLE
         self._job: _Job | None = None  # the newest job of the current generation
+        self._preparing: _Prepare | None = None  # the prepare() job queued or running
+        self._prepared = 0  # chunks it has made so far
         self._heard: _Chunk | None = None  # the chunk sounding now
         self._heard_since = 0.0
         self._sentence: tuple[int, Span] | None = None
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._jobs: queue.Queue[_Job | _Prepare | None] = queue.Queue()
         self._events: queue.Queue[tuple | None] = queue.Queue()
         sink.on_mark = self._on_mark
         sink.on_drained = None
@@ -142,13 +155,28 @@ class Speaker:
         voice, speed = voice or self.voice, self.speed if speed is None else speed
         self._synth.check(Utterance("", voice, speed))
         with self._lock:
+            self._cancel_prepare_locked(keep=(text, voice, speed))
             generation = self._restart_locked()
             self._post_locked(_Job(generation, self._next_sequence(), text, voice, speed))
             self._set_state_locked(State.SPEAKING)
 
+    def prepare(self, text: str) -> None:
+        """Synthesize the start of `text` in the background, so that a say(text) soon after
+        starts from ready audio. Only while idle; never played; a newer prepare() or any
+        request to speak other text cancels it. Any thread, never blocks."""
+        with self._lock:
+            if (self._state not in (State.IDLE, State.ERROR) or not text.strip()
+                    or getattr(self._synth, "cache", None) is None):  # nowhere to keep the audio
+                return
+            self._cancel_prepare_locked()
+            self._preparing = _Prepare(text, self.voice, self.speed, CancelToken())
+            self._prepared = 0
+            self._jobs.put(self._preparing)
+
     def enqueue(self, text: str) -> None:
         """Speak text after what is queued; like say() when idle."""
         with self._lock:
+            self._cancel_prepare_locked(keep=(text, self.voice, self.speed))
             if self._state in (State.IDLE, State.ERROR):
                 generation = self._restart_locked()
                 self._set_state_locked(State.SPEAKING)
@@ -159,6 +187,7 @@ class Speaker:
     def stop(self) -> None:
         """Silence within one audio block; cancels synthesis in flight."""
         with self._lock:
+            self._cancel_prepare_locked()
             self._restart_locked()
             self._job = None
             self._set_state_locked(State.IDLE)
@@ -239,6 +268,16 @@ class Speaker:
         self._dispatcher.join(timeout=5)
 
     # -- helpers (lock held) ------------------------------------------------------------------
+    def _cancel_prepare_locked(self, keep: tuple[str, str, float] | None = None) -> None:
+        """Cancel the preparation in flight unless its first chunk is still being made for
+        `keep` (text, voice, speed): the request about to be queued needs exactly that audio
+        first. Once the first chunk is ready, a later chunk's run would only delay it."""
+        preparing = self._preparing
+        if preparing is not None and (self._prepared > 0 or (preparing.text, preparing.voice,
+                                                               preparing.speed) != keep):
+            preparing.token.cancel()
+            self._preparing = None
+
     def _next_sequence(self) -> int:
         self._sequence += 1
         return self._sequence
@@ -281,6 +320,9 @@ class Speaker:
     # -- worker thread ------------------------------------------------------------------------
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
+            if isinstance(job, _Prepare):
+                self._prepare(job)
+                continue
             with self._lock:
                 if job.generation != self._generation:
                     continue  # replaced before it started
@@ -318,6 +360,29 @@ class Speaker:
             self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence))
             if self._jobs.empty():
                 self._sink.drain(timeout=0)  # no more is coming: silence now is not an underrun
+
+    def _prepare(self, job: _Prepare) -> None:
+        """Fill the synthesizer's cache with the first chunks of job.text (worker thread).
+
+        Stops after the chunk in flight as soon as real work is queued: that work is either
+        this text (then it finds the chunk ready) or has cancelled the token already.
+        """
+        try:
+            stream = self._synth.stream(Utterance(job.text, job.voice, job.speed), job.token)
+            for count, _chunk in enumerate(stream, 1):
+                with self._lock:
+                    self._prepared = count
+                if count >= PREPARE_CHUNKS or job.token.cancelled or not self._jobs.empty():
+                    break
+            stream.close()
+        except ReaderError as exc:  # e.g. the voice went away: the real request will say so
+            _LOGGER.debug("preparing failed: %s", exc)
+        except Exception:
+            _LOGGER.exception("preparing failed")
+        finally:
+            with self._lock:
+                if self._preparing is job:
+                    self._preparing = None
 
     def _start_of(self, job: _Job) -> tuple[int | None, int]:
         """(character offset, index of the sentence there); None when past the end."""

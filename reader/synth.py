@@ -13,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
+from reader.chunk_cache import ChunkCache
 from reader.engine import silence
 from reader.engine.voices import VoiceBank, VoiceSpec, style_for
 from reader.text.split import split_chunk, utterance_chunks
@@ -23,12 +24,12 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class Engine(Protocol):
-    """What the synthesizer needs of a model (KokoroOnnx, or a fake in unit tests)."""
+    """What the synthesizer needs of a model (TwoStageKokoro, KokoroOnnx, or a fake in unit tests)."""
 
     def tokenize(self, phonemes: str) -> list[int]: ...
 
     def run(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
-            cancel: CancelToken | None = None) -> np.ndarray: ...
+            cancel: CancelToken | None = None, speech_only: bool = False) -> np.ndarray: ...
 
 
 class Phonemizer(Protocol):
@@ -58,8 +59,10 @@ class Synthesizer:
     """
 
     def __init__(self, engine: Engine, voices: VoiceBank, g2p: Phonemizer,
-                 language_of: Callable[[str], str], options: SynthOptions = SynthOptions()) -> None:
+                 language_of: Callable[[str], str], options: SynthOptions = SynthOptions(),
+                 cache: ChunkCache | None = None) -> None:
         self.engine = engine
+        self.cache = cache  # finished chunks by (text, voice, speed): repeats skip the model
         self.voices = voices
         self.g2p = g2p
         self.language_of = language_of
@@ -85,27 +88,49 @@ class Synthesizer:
                                   ramp=self.options.ramp)
         pieces = _Pieces(chunks, lambda text: self.engine.tokenize(self.g2p.phonemize(text, language)),
                          utterance.text, cancel)
-        current = pieces.next()
         last_yielded: AudioChunk | None = None
-        while current is not None:
-            chunk, token_ids = current
-            try:
-                raw = self.engine.run(token_ids, style_for(pack, len(token_ids)), utterance.speed, cancel)
-            except Cancelled:
-                return
-            if cancel.cancelled:
-                return
+        while (audio_chunk := self._next_audio(pieces, spec, pack, utterance.speed, cancel,
+                                               first=last_yielded is None)) is not None:
+            chunk, audio = audio_chunk
             # Whether more follows is known from the text alone: the next chunk's G2P waits
             # until this one's audio is on its way (measured: 30-80 ms off the first sound).
             last = not pieces.more()
-            audio = self._shape(raw, chunk, utterance.speed)
             if audio.size or (last and last_yielded is not None):
                 last_yielded = AudioChunk(audio, chunk.sentence_index, chunk.span, is_last=last)
                 yield last_yielded
-            current = None if last else pieces.next()
+            if last:
+                return
         if last_yielded is not None and not last_yielded.is_last and not cancel.cancelled:
             # What followed had nothing to say (e.g. only symbols): close the stream.
             yield AudioChunk(np.zeros(0, np.float32), last_yielded.sentence_index, last_yielded.span, is_last=True)
+
+    def _next_audio(self, pieces: _Pieces, spec: VoiceSpec, pack: np.ndarray, speed: float,
+                    cancel: CancelToken, first: bool) -> tuple[TextChunk, np.ndarray] | None:
+        """The next chunk with speech and its shaped audio, from the cache when it is there
+        (no G2P, no model); None at the end or when cancelled.
+
+        first: nothing is playing yet, so the model decodes only the speech (the silence it
+        would put around it is trimmed anyway, and decoding it delays the first sound)."""
+        while not cancel.cancelled and (chunk := pieces.next()) is not None:
+            key = (chunk.text, chunk.ends_sentence, str(spec), round(speed, 3))
+            audio = self.cache.get(key) if self.cache is not None else None
+            if audio is not None:
+                return chunk, audio
+            token_ids = pieces.tokens(chunk)
+            if not token_ids:  # nothing speakable, or cut again into smaller pieces
+                continue
+            try:
+                raw = self.engine.run(token_ids, style_for(pack, len(token_ids)), speed, cancel,
+                                      speech_only=first)
+            except Cancelled:
+                return None
+            if cancel.cancelled:
+                return None
+            audio = self._shape(raw, chunk, speed)
+            if self.cache is not None:
+                audio = self.cache.put(key, audio)
+            return chunk, audio
+        return None
 
     def _shape(self, raw: np.ndarray, chunk: TextChunk, speed: float) -> np.ndarray:
         speech = silence.trim(raw, SAMPLE_RATE)
@@ -141,16 +166,19 @@ class _Pieces:
             self._todo.append(chunk)
         return True
 
-    def next(self) -> tuple[TextChunk, list[int]] | None:
-        while not self._cancel.cancelled and self.more():
-            piece = self._todo.popleft()
-            ids = self._tokenize(piece.text)
-            if len(ids) > MAX_TOKENS and len(piece.text) >= 2:
-                self._todo.extendleft(reversed(split_chunk(piece, source=self._source)))
-                continue
-            if ids:
-                return piece, ids[:MAX_TOKENS]
-        return None
+    def next(self) -> TextChunk | None:
+        if self._cancel.cancelled or not self.more():
+            return None
+        return self._todo.popleft()
+
+    def tokens(self, piece: TextChunk) -> list[int]:
+        """Token ids for piece; [] if it has none, or if it was too long for the model and has
+        been put back as smaller pieces (next() returns those)."""
+        ids = self._tokenize(piece.text)
+        if len(ids) > MAX_TOKENS and len(piece.text) >= 2:
+            self._todo.extendleft(reversed(split_chunk(piece, source=self._source)))
+            return []
+        return ids[:MAX_TOKENS]
 
 
 def render(chunks: Iterator[AudioChunk]) -> np.ndarray:

@@ -16,13 +16,16 @@ class FakeEngine:
 
     def __init__(self, block: threading.Event | None = None) -> None:
         self.calls: list[list[int]] = []
+        self.speech_only: list[bool] = []  # per call: only the speech asked for
         self.block = block  # when set, run() waits for cancellation (to test cancel mid-run)
 
     def tokenize(self, phonemes: str) -> list[int]:
         return [ord(c) % 100 + 1 for c in phonemes if not c.isspace()]
 
-    def run(self, token_ids, style, speed=1.0, cancel: CancelToken | None = None) -> np.ndarray:
+    def run(self, token_ids, style, speed=1.0, cancel: CancelToken | None = None,
+            speech_only: bool = False) -> np.ndarray:
         self.calls.append(list(token_ids))
+        self.speech_only.append(speech_only)
         if self.block is not None and cancel is not None:
             done = threading.Event()
             cancel.on_cancel(done.set)

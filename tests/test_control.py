@@ -41,6 +41,9 @@ class FakeSpeaker:
     def say(self, text):
         self._record("say", text)
 
+    def prepare(self, text):
+        self._record("prepare", text)
+
     def faster(self):
         self.speed = round(self.speed + 0.1, 2)
         self._record("faster")
@@ -163,3 +166,28 @@ def test_autostart_entry_is_written_and_removed(tmp_path, monkeypatch):
     assert "Exec=" in text and "daemon" in text and autostart.is_enabled()
     autostart.set_enabled(False)
     assert not autostart.is_enabled() and not os.listdir(tmp_path / "autostart")
+
+
+def test_a_settled_selection_and_an_unread_copy_are_prepared_but_secrets_are_not(control):
+    controller, _desktop, _cues = control
+    speaker = FakeSpeaker()
+    controller.attach(speaker)
+    controller.selection_changed("Selected words.")
+    controller.clipboard_changed("Copied words.", ["text/plain"])  # auto-read off: may be asked for
+    controller.clipboard_changed("hunter2", ["text/plain", "x-kde-passwordManagerHint"])
+    controller.selection_changed("   ")
+    assert speaker.calls == [("prepare", "Selected words."), ("prepare", "Copied words.")]
+
+
+def test_preparing_can_be_switched_off(control):
+    from reader.config import Settings
+
+    controller, _desktop, _cues = control
+    controller.apply_settings(Settings(speculate=False))
+    speaker = FakeSpeaker()
+    speaker.voice = "af_heart"
+    speaker.set_volume = speaker.set_sentence_pause = lambda value: None
+    controller.attach(speaker)
+    controller.selection_changed("Selected words.")
+    controller.clipboard_changed("Copied words.", ["text/plain"])
+    assert not any(call[0] == "prepare" for call in speaker.calls)

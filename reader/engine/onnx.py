@@ -171,8 +171,11 @@ class KokoroOnnx:
         style: np.ndarray,
         speed: float = 1.0,
         cancel: CancelToken | None = None,
+        speech_only: bool = False,
     ) -> np.ndarray:
-        """Audio (float32, 24 kHz) for at most MAX_TOKENS ids. Raises Cancelled."""
+        """Audio (float32, 24 kHz) for at most MAX_TOKENS ids. Raises Cancelled.
+
+        speech_only is a hint this engine cannot act on (TwoStageKokoro can): it decodes all."""
         if not token_ids:
             return np.zeros(0, np.float32)
         if len(token_ids) > MAX_TOKENS:

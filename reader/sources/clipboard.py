@@ -42,10 +42,10 @@ class ClipboardPolicy:
 
     def decide(self, text: str | None, formats: Iterable[str]) -> Decision:
         formats = list(formats)
+        if any(hint in formats for hint in SECRET_HINTS):  # first: a secret is never even prepared
+            return Decision(False, "secret")
         if not self.enabled:
             return Decision(False, "off")
-        if any(hint in formats for hint in SECRET_HINTS):
-            return Decision(False, "secret")
         if text is None or not any(f.startswith("text/") for f in formats):
             return Decision(False, "not text")
         if not text.strip():

@@ -18,6 +18,8 @@ from typing import Any
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
+# A selection still being dragged changes many times a second: prepare it once it rests.
+SELECTION_SETTLE_MS = 150
 
 
 def has_display() -> bool:
@@ -69,7 +71,8 @@ def run_daemon(overrides: Mapping[str, Any] | None = None, threads: int | None =
 
 
 def _run_qt(controller, live, threads, notice: str) -> int:
-    from PySide6.QtCore import QObject, Qt, Signal
+    from PySide6.QtCore import QObject, Qt, QTimer, Signal
+    from PySide6.QtGui import QClipboard
     from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
     from reader import __version__
@@ -126,6 +129,12 @@ def _run_qt(controller, live, threads, notice: str) -> int:
         controller.clipboard_changed(text, formats)
 
     clipboard.dataChanged.connect(clipboard_changed)
+    if clipboard.supportsSelection():  # X11 PRIMARY: prepare what is selected before it is asked for
+        settle = QTimer()
+        settle.setSingleShot(True)
+        settle.setInterval(SELECTION_SETTLE_MS)
+        settle.timeout.connect(lambda: controller.selection_changed(clipboard.text(QClipboard.Mode.Selection)))
+        clipboard.selectionChanged.connect(settle.start)  # restarts while a drag goes on
 
     mpris = None
     if sys.platform.startswith("linux"):

@@ -1,0 +1,71 @@
+"""An in-memory LRU of synthesized chunks, so a repeat, "previous sentence" or a prepared
+(speculated) selection plays without running the model again.
+
+Held in memory only and never written or logged: keys contain the user's text.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Hashable
+
+import numpy as np
+
+DEFAULT_MAX_SECONDS = 300.0  # 5 minutes of 24 kHz float32 audio: ~29 MB
+
+
+class ChunkCache:
+    """Maps a chunk key (text, voice, speed, ...) to its finished audio, least recently used
+    first out, bounded by the total number of samples held. Thread-safe.
+
+    Stored arrays are made read-only: every reader shares them.
+    """
+
+    def __init__(self, max_samples: int) -> None:
+        self.max_samples = max_samples
+        self._items: OrderedDict[Hashable, np.ndarray] = OrderedDict()
+        self._samples = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable) -> np.ndarray | None:
+        with self._lock:
+            audio = self._items.get(key)
+            if audio is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return audio
+
+    def put(self, key: Hashable, audio: np.ndarray) -> np.ndarray:
+        """Store audio (read-only from now on) and return it."""
+        audio.setflags(write=False)
+        if audio.size > self.max_samples:
+            return audio
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._samples -= old.size
+            self._items[key] = audio
+            self._samples += audio.size
+            while self._samples > self.max_samples:
+                _, dropped = self._items.popitem(last=False)
+                self._samples -= dropped.size
+        return audio
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._samples = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def samples(self) -> int:
+        return self._samples
+
+
+__all__ = ["ChunkCache", "DEFAULT_MAX_SECONDS"]

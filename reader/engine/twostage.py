@@ -1,0 +1,256 @@
+"""Kokoro run as two sessions so that the silent edges of the first chunk are not decoded.
+
+The model is an encoder (text + prosody: token ids -> per-frame features, F0 and energy;
+~3% of the time) and a decoder (frames -> audio, 600 samples = 25 ms per frame; ~97% of the
+time, linear in frames). Kokoro pads every chunk with ~0.3-0.5 s of silence at the start and
+~0.2-0.5 s at the end; for a 2-3 word first chunk that is half the frames. With
+speech_only=True the encoder's predicted energy picks the speech and only that, plus a
+margin, is decoded: first audio 0.34 s instead of 0.49 s (median over 26 sentences here).
+
+Why only the first chunk: the decoder's instance norms take statistics over all the frames
+it is given, so leaving the silence out changes the sound a little. Measured over 26
+sentences x 2 voices (DNSMOS from ../shared/eval, Whisper WER): first chunk only, P.808
+4.086 vs 4.093 decoded whole, WER 0.030 vs 0.027; every chunk trimmed, 4.038 and 0.037.
+
+Responsible for splitting the model file into the two parts (once, cached beside it), for
+choosing the decoded window and for cancelling both runs. Same interface as KokoroOnnx.
+Not responsible for trimming to a natural gap: silence.trim still does that afterwards.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from reader.engine.onnx import (MAX_TOKENS, SPEED_RANGE, EngineOptions, ModelThread, load_vocab, run_cancellable,
+                                session_options)
+from reader.types import CancelToken, Cancelled, ReaderError
+
+_LOGGER = logging.getLogger(__name__)
+
+# Where the graph is cut: the encoder's outputs are the decoder's only inputs besides style.
+FEATURES = "/encoder/MatMul_1_output_0"  # [1, 512, frames], aligned to frames by the durations
+F0 = "/encoder/Reshape_output_0"  # [1, 2 * frames], Hz
+ENERGY = "/encoder/Reshape_1_output_0"  # [1, 2 * frames], log scale
+FRAME_SAMPLES = 600
+
+# Predicted energy is ~-10 in silence and > 0 in speech. Frames below -5 came out below the
+# level silence.trim keeps (over 118 chunks, 5 voices/speeds, the first kept frame was at
+# most 0.6 frames early and the last at most 1.0 frame late), so a 3-frame margin is safe.
+ENERGY_FLOOR = -5.0
+MARGIN_FRAMES = 3
+# After the speech the decoder needs more context: with 3 frames the last 200 ms came out
+# 2.9 dB off the whole decode (median; p95 11 dB) and ~50 ms short, with 10 frames 1.9 dB
+# (p95 4.8) and 30 ms; decoding the whole tail, 1.2 dB (p95 2.5) but only 13% of frames saved
+# instead of 21% (26 sentences x 2 voices).
+TAIL_MARGIN_FRAMES = 10
+
+# Decoded without its silent edges, speech comes out quieter: the decoder normalises over the
+# frames it gets. Measured over 208 first chunks (4 voices, 2 speeds): the loss in dB is
+# 9.29 * ln(all frames / decoded frames) - 0.95, within 0.6 dB (sd); on 156 others (3 more
+# voices, speeds 0.8 and 1.0) the corrected level was within 1.28 dB of the whole decode
+# for 95% of chunks (max 1.54 dB).
+LEVEL_SLOPE_DB = 9.29
+LEVEL_OFFSET_DB = -0.95
+
+
+def level_correction(all_frames: int, decoded_frames: int) -> float:
+    """The gain (linear) that gives speech decoded on fewer frames its whole-decode level."""
+    if decoded_frames >= all_frames or decoded_frames <= 0:
+        return 1.0
+    return float(10 ** ((LEVEL_SLOPE_DB * np.log(all_frames / decoded_frames) + LEVEL_OFFSET_DB) / 20))
+
+_PARTS_VERSION = 1  # bump when the cut changes, so old cached parts are not reused
+
+
+class Encoded(NamedTuple):
+    """The encoder's output: what the decoder needs, one row (F0, energy: two) per frame."""
+
+    features: np.ndarray
+    f0: np.ndarray
+    energy: np.ndarray
+
+    @property
+    def frames(self) -> int:
+        return self.features.shape[-1]
+
+
+def speech_window(energy: np.ndarray, margin: int = MARGIN_FRAMES,
+                  tail_margin: int | None = None) -> tuple[int, int]:
+    """[start, end) frames from the first to the last frame with speech energy, plus margin
+    before and tail_margin (default: margin) after.
+
+    All frames if none has speech energy (then there is nothing to save, and nothing lost).
+    """
+    per_frame = np.asarray(energy, np.float32).reshape(-1, 2).max(axis=1)
+    loud = np.flatnonzero(per_frame > ENERGY_FLOOR)
+    if loud.size == 0:
+        return 0, per_frame.size
+    tail = margin if tail_margin is None else tail_margin
+    return max(0, int(loud[0]) - margin), min(per_frame.size, int(loud[-1]) + 1 + tail)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _extract(model_path: Path, encoder: Path, decoder: Path) -> None:
+    """Write the two parts (~0.7 s, 29 + 64 MB). Needs the `onnx` package, only here."""
+    import onnx
+    from onnx.utils import Extractor
+
+    model = onnx.load(str(model_path))
+    names = {o for node in model.graph.node for o in node.output}
+    missing = {FEATURES, F0, ENERGY} - names
+    if missing:
+        raise ReaderError(f"cannot split {model_path.name}: it has no tensor {sorted(missing)[0]}")
+    extractor = Extractor(model)
+    for path, inputs, outputs in ((encoder, ["tokens", "style", "speed"], [FEATURES, F0, ENERGY]),
+                                  (decoder, [FEATURES, F0, ENERGY, "style"], ["audio"])):
+        tmp = path.with_name(f"{path.name}.part-{secrets.token_hex(6)}")
+        try:
+            onnx.save(extractor.extract_model(inputs, outputs), str(tmp))
+            os.replace(tmp, path)  # atomic: another process never sees half a file
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def model_parts(model_path: Path) -> tuple[Path, Path]:
+    """Encoder and decoder files for this model, extracted on first use and cached beside it.
+
+    Part names carry the model's sha256, so a different model never reuses stale parts. A
+    stamp (<model>.stages.json) remembers the hash for the model's size and mtime, so later
+    starts do not re-hash 92 MB. Raises OSError if the model's directory is not writable.
+    """
+    model_path = Path(model_path)
+    stamp = model_path.with_name(model_path.name + ".stages.json")
+    st = model_path.stat()
+    key = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "version": _PARTS_VERSION}
+    try:
+        known = json.loads(stamp.read_text("utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    sha = known["sha256"] if {k: known.get(k) for k in key} == key else _sha256(model_path)
+    stem = f"{model_path.name}.{sha[:16]}.v{_PARTS_VERSION}"
+    encoder, decoder = (model_path.with_name(f"{stem}.{part}.onnx") for part in ("encoder", "decoder"))
+    if not (encoder.is_file() and decoder.is_file()):  # written atomically: present = whole
+        for old in model_path.parent.glob(f"{model_path.name}.*.onnx"):  # parts of other models
+            with contextlib.suppress(OSError):
+                old.unlink()
+        _extract(model_path, encoder, decoder)
+    if known != {**key, "sha256": sha}:
+        tmp = stamp.with_name(f"{stamp.name}.part-{secrets.token_hex(6)}")
+        try:
+            tmp.write_text(json.dumps({**key, "sha256": sha}))
+            os.replace(tmp, stamp)
+        except OSError:  # only saves re-hashing on the next start
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    return encoder, decoder
+
+
+class TwoStageKokoro:
+    """Runs the model in two stages; run(speech_only=True) decodes only the frames around the
+    speech. Without it every frame is decoded: the output is then bit-identical to KokoroOnnx's.
+    Thread-safe like KokoroOnnx: each run has its own RunOptions.
+    """
+
+    def __init__(self, model_path: Path, options: EngineOptions = EngineOptions(), *,
+                 margin_frames: int = MARGIN_FRAMES, tail_margin_frames: int = TAIL_MARGIN_FRAMES) -> None:
+        import onnxruntime as ort
+
+        self.options = options
+        self.margin_frames = margin_frames
+        self.tail_margin_frames = tail_margin_frames
+        so = session_options(options)
+        self._owner = ModelThread(options.nice)
+
+        def load(encoder: Path, decoder: Path) -> None:
+            self._encoder, self._decoder = (
+                self._owner.call(ort.InferenceSession, str(part), so, providers=["CPUExecutionProvider"])
+                for part in (encoder, decoder))
+
+        try:
+            try:
+                load(*model_parts(Path(model_path)))
+            except OSError as exc:
+                # A read-only model directory: split into a temp dir; sessions do not need the
+                # files once loaded. (Loading from bytes instead would keep ~92 MB of copies
+                # alive, since onnxruntime holds on to the bytes it was given.)
+                _LOGGER.debug("cannot cache the model parts (%s); splitting in a temp dir", exc)
+                with tempfile.TemporaryDirectory(prefix="kokoro-parts-") as tmp:
+                    parts = Path(tmp) / "encoder.onnx", Path(tmp) / "decoder.onnx"
+                    _extract(Path(model_path), *parts)
+                    load(*parts)
+        except ReaderError:
+            raise
+        except Exception as exc:  # onnx and onnxruntime raise their own untyped errors
+            raise ReaderError(f"cannot load the Kokoro model {model_path}: {exc}") from exc
+        self._vocab = load_vocab()
+
+    def tokenize(self, phonemes: str) -> list[int]:
+        """Phoneme ids; characters outside the model's vocabulary are dropped."""
+        vocab = self._vocab
+        return [vocab[c] for c in phonemes if c in vocab]
+
+    def run(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
+            cancel: CancelToken | None = None, speech_only: bool = False) -> np.ndarray:
+        """Audio (float32, 24 kHz) for at most MAX_TOKENS ids; with speech_only, the silent
+        edges are not decoded. Raises Cancelled."""
+        if not token_ids:
+            return np.zeros(0, np.float32)
+        encoded = self.encode(token_ids, style, speed, cancel)
+        if not speech_only:
+            return self.decode(encoded, style, 0, encoded.frames, cancel)
+        start, end = speech_window(encoded.energy, self.margin_frames, self.tail_margin_frames)
+        audio = self.decode(encoded, style, start, end, cancel)
+        return audio * np.float32(level_correction(encoded.frames, end - start))
+
+    def encode(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
+               cancel: CancelToken | None = None) -> Encoded:
+        if len(token_ids) > MAX_TOKENS:
+            raise ValueError(f"{len(token_ids)} tokens > {MAX_TOKENS}")
+        if not SPEED_RANGE[0] <= speed <= SPEED_RANGE[1]:
+            raise ValueError(f"speed {speed} outside {SPEED_RANGE}")
+        feeds = {
+            "tokens": np.array([[0, *token_ids, 0]], dtype=np.int64),
+            "style": _style(style),
+            "speed": np.array([speed], dtype=np.float32),
+        }
+        return Encoded(*self._run(self._encoder, feeds, cancel))
+
+    def decode(self, encoded: Encoded, style: np.ndarray, start: int, end: int,
+               cancel: CancelToken | None = None) -> np.ndarray:
+        """Audio for frames [start, end): (end - start) * 600 samples."""
+        feeds = {
+            FEATURES: np.ascontiguousarray(encoded.features[:, :, start:end]),
+            F0: np.ascontiguousarray(encoded.f0[:, 2 * start:2 * end]),
+            ENERGY: np.ascontiguousarray(encoded.energy[:, 2 * start:2 * end]),
+            "style": _style(style),  # the decoder reads its first 128 values
+        }
+        audio = self._run(self._decoder, feeds, cancel)[0]
+        return np.asarray(audio, dtype=np.float32).reshape(-1)
+
+    def _run(self, session, feeds: dict, cancel: CancelToken | None) -> list[np.ndarray]:
+        return run_cancellable(self._owner, session, feeds, self.options, cancel)
+
+
+def _style(style: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(style, dtype=np.float32).reshape(1, -1)
+
+
+__all__ = ["TwoStageKokoro", "Encoded", "speech_window", "model_parts", "level_correction", "ENERGY_FLOOR",
+           "MARGIN_FRAMES"]
