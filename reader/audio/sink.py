@@ -107,7 +107,7 @@ class SoundDeviceSink(BufferedSink):
     """
 
     def __init__(self, device: int | str | None = None, *, samplerate: int | None = None,
-                 block_s: float = 0.005, latency: float | str = 0.02, idle_close_s: float = 30.0,
+                 block_s: float = 0.005, latency: float | str = 0.02, idle_close_s: float = 5.0,
                  watchdog_s: float = 2.0, **kwargs) -> None:
         super().__init__(**kwargs)
         self.device = device  # PortAudio index or (part of a) name; None = the system default
@@ -147,6 +147,7 @@ class SoundDeviceSink(BufferedSink):
             if self._closed:
                 raise RuntimeError("the audio sink is closed")
             if self._stream is not None:
+                self._last_active = time.monotonic()  # asked for again: keep it a while longer
                 return self._rate
             sd = _sounddevice()
             # The callback is Python: it needs the GIL, which a busy thread (G2P) may hold for a
