@@ -134,6 +134,19 @@ def run_cancellable(owner: ModelThread, session, feeds: dict, options: EngineOpt
     return outputs
 
 
+def model_inputs(token_ids: list[int], style: np.ndarray, speed: float) -> dict[str, np.ndarray]:
+    """The model's inputs: ids padded with 0 at both ends, one style row, the speed."""
+    if len(token_ids) > MAX_TOKENS:
+        raise ValueError(f"{len(token_ids)} tokens > {MAX_TOKENS}")
+    if not SPEED_RANGE[0] <= speed <= SPEED_RANGE[1]:
+        raise ValueError(f"speed {speed} outside {SPEED_RANGE}")
+    return {
+        "tokens": np.array([[0, *token_ids, 0]], dtype=np.int64),
+        "style": np.ascontiguousarray(style, dtype=np.float32).reshape(1, -1),
+        "speed": np.array([speed], dtype=np.float32),
+    }
+
+
 def load_vocab() -> dict[str, int]:
     data = json.loads(resources.files("reader.resources").joinpath("vocab.json").read_text("utf-8"))
     return data["vocab"]
@@ -178,14 +191,6 @@ class KokoroOnnx:
         speech_only is a hint this engine cannot act on (TwoStageKokoro can): it decodes all."""
         if not token_ids:
             return np.zeros(0, np.float32)
-        if len(token_ids) > MAX_TOKENS:
-            raise ValueError(f"{len(token_ids)} tokens > {MAX_TOKENS}")
-        if not SPEED_RANGE[0] <= speed <= SPEED_RANGE[1]:
-            raise ValueError(f"speed {speed} outside {SPEED_RANGE}")
-        feeds = {
-            "tokens": np.array([[0, *token_ids, 0]], dtype=np.int64),
-            "style": np.ascontiguousarray(style, dtype=np.float32).reshape(1, -1),
-            "speed": np.array([speed], dtype=np.float32),
-        }
+        feeds = model_inputs(token_ids, style, speed)
         audio = run_cancellable(self._owner, self._session, feeds, self.options, cancel)[0]
         return np.asarray(audio, dtype=np.float32).reshape(-1)

@@ -5,12 +5,13 @@ The model is an encoder (text + prosody: token ids -> per-frame features, F0 and
 time, linear in frames). Kokoro pads every chunk with ~0.3-0.5 s of silence at the start and
 ~0.2-0.5 s at the end; for a 2-3 word first chunk that is half the frames. With
 speech_only=True the encoder's predicted energy picks the speech and only that, plus a
-margin, is decoded: first audio 0.34 s instead of 0.49 s (median over 26 sentences here).
+margin, is decoded: first audio 0.39 s instead of 0.50 s (median over 26 sentences here).
 
 Why only the first chunk: the decoder's instance norms take statistics over all the frames
 it is given, so leaving the silence out changes the sound a little. Measured over 26
-sentences x 2 voices (DNSMOS from ../shared/eval, Whisper WER): first chunk only, P.808
-4.086 vs 4.093 decoded whole, WER 0.030 vs 0.027; every chunk trimmed, 4.038 and 0.037.
+sentences x 2 voices (DNSMOS from ../shared/eval, Whisper WER): first chunk only (10 frames
+after the speech, level corrected), P.808 4.104 vs 4.093 decoded whole, WER 0.034 vs 0.027;
+every chunk trimmed (3 frames, uncorrected), 4.038 and 0.037.
 
 Responsible for splitting the model file into the two parts (once, cached beside it), for
 choosing the decoded window and for cancelling both runs. Same interface as KokoroOnnx.
@@ -30,9 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from reader.engine.onnx import (MAX_TOKENS, SPEED_RANGE, EngineOptions, ModelThread, load_vocab, run_cancellable,
-                                session_options)
-from reader.types import CancelToken, Cancelled, ReaderError
+from reader.engine.onnx import EngineOptions, ModelThread, load_vocab, model_inputs, run_cancellable, session_options
+from reader.types import CancelToken, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -221,16 +221,7 @@ class TwoStageKokoro:
 
     def encode(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
                cancel: CancelToken | None = None) -> Encoded:
-        if len(token_ids) > MAX_TOKENS:
-            raise ValueError(f"{len(token_ids)} tokens > {MAX_TOKENS}")
-        if not SPEED_RANGE[0] <= speed <= SPEED_RANGE[1]:
-            raise ValueError(f"speed {speed} outside {SPEED_RANGE}")
-        feeds = {
-            "tokens": np.array([[0, *token_ids, 0]], dtype=np.int64),
-            "style": _style(style),
-            "speed": np.array([speed], dtype=np.float32),
-        }
-        return Encoded(*self._run(self._encoder, feeds, cancel))
+        return Encoded(*self._run(self._encoder, model_inputs(token_ids, style, speed), cancel))
 
     def decode(self, encoded: Encoded, style: np.ndarray, start: int, end: int,
                cancel: CancelToken | None = None) -> np.ndarray:
