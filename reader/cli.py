@@ -6,8 +6,10 @@ Heavy modules (onnxruntime, spaCy, sounddevice) are imported inside the commands
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -228,6 +230,9 @@ def cmd_daemon(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
                 overrides.update([parse_override(name, str(value))])
     except ReaderError as exc:
         parser.error(str(exc))
+    faulthandler.enable()  # a crash in a native library leaves the Python stacks in the log
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 PID` prints every thread's stack: for reports of a hang
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     return run_daemon(overrides, threads=args.threads)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -148,8 +149,15 @@ class Daemon:
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
+                self.proc.send_signal(signal.SIGUSR1)  # the daemon prints its threads' stacks
+                try:
+                    poll("stacks", lambda: "most recent call first" in self.log.read_text(errors="replace"), 3)
+                except AssertionError:
+                    pass
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.returncode != 0 and self.log.exists():
+            print(f"daemon exit {self.proc.returncode}; its log ends:\n" + self.log.read_text(errors="replace")[-6000:])
         shutil.rmtree(self.home, ignore_errors=True)
         return self.proc.returncode
 
