@@ -46,8 +46,8 @@ class SynthOptions:
     first_chunk_words: int = 3  # measured: 4 words (~2 s of audio) took 0.70 s, 2-3 words ~0.45 s
     max_chars: int = 300
     # Each chunk at most as long as all before it: a call costs ~0.29 s per second of audio
-    # plus ~0.25 s (G2P, the model's silent edges), so the next chunk is ready ~0.4 s before
-    # the earlier ones have played, even after a 3-word first chunk.
+    # plus ~0.13 s (G2P, encoder, the frames decoded around the speech), so the next chunk is
+    # ready >= 0.55 s before the earlier ones have played (bench paragraph, 10 parts).
     ramp: float = 1.0
 
 
