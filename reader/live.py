@@ -47,6 +47,7 @@ class LiveSettings:
         self._autostart_enabled = autostart_enabled
         self._hotkeys = None
         self.sink = None  # the SoundDeviceSink once the core has loaded
+        self._closed = False
         self._lock = threading.RLock()
         controller.apply_settings(prefs.current)
 
@@ -58,16 +59,22 @@ class LiveSettings:
         if problems:
             self._controller.notice(problems[0])
 
-    def attach_sink(self, sink) -> None:
-        """The core has loaded with `sink`; a device chosen meanwhile is switched to."""
+    def attach_sink(self, sink) -> bool:
+        """The core has loaded with `sink`; a device chosen meanwhile is switched to.
+        False if the app has quit meanwhile: then the caller closes what it made."""
         with self._lock:
+            if self._closed:
+                return False
             self.sink = sink
             wanted = device_arg(self.prefs.current.device)
             if sink.device != wanted:
                 sink.set_device(wanted)
+        return True
 
     def close(self) -> None:
+        """Stop the hotkeys; no sink is attached after this (self.sink is then final)."""
         with self._lock:
+            self._closed = True
             if self._hotkeys is not None:
                 self._hotkeys.stop()
                 self._hotkeys = None

@@ -352,3 +352,11 @@ def test_from_dict_refuses_a_newer_schema_unless_asked():
     with pytest.raises(FutureSchema):
         from_dict({"schema": SCHEMA + 1})
     assert from_dict({"schema": SCHEMA + 1, "speed": 2.0}, allow_future=True).speed == 2.0
+
+
+def test_a_sink_loaded_after_quit_is_not_attached(daemon_parts):
+    live, _controller, _speaker, sink, _path, _entry = daemon_parts
+    live.close()
+    late = FakeSink()
+    assert live.attach_sink(late) is False  # the loader closes it itself
+    assert live.sink is sink

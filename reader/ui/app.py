@@ -153,7 +153,7 @@ def _run_qt(controller, live, threads, notice: str) -> int:
         speaker = controller.speaker
         if speaker is not None:
             speaker.close()
-        if live.sink is not None:
+        if live.sink is not None:  # final once live is closed; a later one is closed by _load
             # Closed here, not left to PortAudio's exit handler: that one tears the stream down
             # under the sink's threads (measured: a crash at quit in 2 of 12 runs).
             live.sink.close()
@@ -249,7 +249,10 @@ def _load(controller, live, threads) -> None:
         sink.open()  # warm: the first words then start without opening a device
     except ReaderError as exc:
         problem = str(exc)  # the next command tries again, e.g. once a device is plugged in
-    live.attach_sink(sink)  # a device chosen while loading is switched to
+    if not live.attach_sink(sink):  # a device chosen while loading is switched to
+        speaker.close()  # the app quit while loading: nobody else will close these
+        sink.close()
+        return
     controller.attach(speaker)  # applies the settings as they are now
     if problem:
         controller.fail(problem)
