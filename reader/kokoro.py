@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from reader.chunk_cache import DEFAULT_MAX_SECONDS, ChunkCache
 from reader.engine.assets import AssetStore, ProgressFactory
 from reader.engine.onnx import EngineOptions, KokoroOnnx
+from reader.engine.priors import PriorBank
 from reader.engine.voices import VoiceBank
 from reader.synth import Synthesizer, SynthOptions
 from reader.text.g2p import G2PBank
@@ -63,9 +64,13 @@ def load_core(store: AssetStore | None = None, options: CoreOptions = CoreOption
     g2p.get(language)  # re-raises a load error on this thread
     times = LoadTimes(model_s=model_s, g2p_s=time.perf_counter() - t0)
     cache = ChunkCache(int(options.cache_seconds * SAMPLE_RATE)) if options.cache_seconds > 0 else None
+    names = getattr(engine, "norm_names", None)
+    priors = PriorBank(names, engine.prior_dir) if names else None
     synth = Synthesizer(engine, voices, g2p, lambda name: store.voice_info(name).language, options.synth,
-                        cache=cache)
+                        cache=cache, priors=priors)
     if warm_up:
+        # Once per voice and model (then read from disk): ~3 s here the first time.
+        synth.calibrate(voice)
         # The first runs allocate (arena, G2P caches): ~0.2 s more each. Pay that now, not
         # in the first thing the user asks to hear.
         for _ in synth.stream(Utterance(_WARM_UP_TEXT, voice)):

@@ -21,7 +21,7 @@ import numpy as np
 
 from reader.audio.sink import AudioSink
 from reader.text.split import sentences
-from reader.types import CancelToken, ReaderError, Span, Utterance
+from reader.types import CancelToken, Cancelled, ReaderError, Span, Utterance
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,7 +91,8 @@ class _End:
 
 @dataclass(frozen=True)
 class _Prepare:
-    """Synthesize the start of a text into the synthesizer's cache; never played."""
+    """Synthesize the start of a text into the synthesizer's cache; never played. With no
+    text, only calibrate the voice (Synthesizer.calibrate)."""
 
     text: str
     voice: str
@@ -252,6 +253,14 @@ class Speaker:
         """For the next say(). Raises ReaderError for an unknown voice."""
         self._synth.check(Utterance("", voice, self.speed))
         self.voice = voice
+        with self._lock:
+            # A new voice's prior (first sound sooner, see windowed.py) is made in the
+            # background, like a prepare(), after the text in hand: a new request cancels it.
+            if getattr(self._synth, "calibrate", None) is not None:
+                self._cancel_prepare_locked()
+                self._preparing = _Prepare("", voice, self.speed, CancelToken())
+                self._prepared = 0
+                self._jobs.put(self._preparing)
 
     def set_volume(self, volume: float) -> None:
         self._sink.set_volume(volume)
@@ -367,6 +376,9 @@ class Speaker:
         Stops after the chunk in flight as soon as real work is queued: that work is either
         this text (then it finds the chunk ready) or has cancelled the token already.
         """
+        if not job.text:
+            self._calibrate(job)
+            return
         warm = getattr(self._sink, "open", None)
         try:
             if warm is not None:
@@ -385,6 +397,19 @@ class Speaker:
             _LOGGER.debug("preparing failed: %s", exc)
         except Exception:
             _LOGGER.exception("preparing failed")
+        finally:
+            with self._lock:
+                if self._preparing is job:
+                    self._preparing = None
+
+    def _calibrate(self, job: _Prepare) -> None:
+        """Make job.voice's prior (worker thread); a request queued meanwhile cancels it."""
+        try:
+            self._synth.calibrate(job.voice, job.token)
+        except Cancelled:
+            pass
+        except Exception:  # the voice still speaks without a prior, only starts later
+            _LOGGER.exception("calibrating the voice failed")
         finally:
             with self._lock:
                 if self._preparing is job:

@@ -49,9 +49,15 @@ def test_chunk_joins_leave_no_long_gap_and_no_clipping(core):
     gaps = _gaps(audio)
     print(f"largest gap {max(gaps):.3f} s over {len(chunks)} chunks")
     assert max(gaps) <= 0.6
-    # each join starts and ends near zero: no step at the boundaries
-    for c in chunks:
-        assert abs(c.samples[0]) < 0.01 and abs(c.samples[-1]) < 0.01
+    # No step at any join: between chunks both edges are faded to near zero; between the
+    # windows of one chunk the audio runs on (crossfaded), no steeper than the speech itself.
+    steps = np.abs(np.diff(audio))
+    speech_step = np.percentile(steps, 99.9)
+    for a, b in zip(chunks, chunks[1:]):
+        if a.span == b.span:  # windows of one chunk
+            assert abs(float(b.samples[0]) - float(a.samples[-1])) <= speech_step
+        else:
+            assert abs(a.samples[-1]) < 0.01 and abs(b.samples[0]) < 0.01
 
 
 def test_long_input_streams(core):
@@ -59,17 +65,17 @@ def test_long_input_streams(core):
     text = ("This is a long document. " + "It keeps going with more words, and more. " * 40 + "\n\n") * 600
     assert len(text) > 1_000_000
     calls = []
-    original = core.engine.run
-    core.engine.run = lambda *a, **k: calls.append(1) or original(*a, **k)
+    original = core.engine.encode  # every chunk is encoded once, whether decoded whole or in windows
+    core.engine.encode = lambda *a, **k: calls.append(1) or original(*a, **k)
     try:
         stream = core.stream(Utterance(text))
         first = next(stream)
         assert len(calls) == 1 and first.samples.size > 0
         second = next(stream)
-        assert second.samples.size > 0 and len(calls) == 2
+        assert second.samples.size > 0 and len(calls) <= 2
         stream.close()
     finally:
-        core.engine.run = original
+        core.engine.encode = original
 
 
 @pytest.mark.parametrize("text", [

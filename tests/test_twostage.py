@@ -60,16 +60,21 @@ def _tiny_model(path, bias: float) -> None:
     def tensor(name, dtype=TensorProto.FLOAT, shape=(1, 4)):
         return helper.make_tensor_value_info(name, dtype, list(shape))
 
+    phase = "/decoder/decoder/generator/m_source/l_sin_gen/CumSum_output_0"  # the sine source's
     graph = helper.make_graph(
         [helper.make_node("Cast", ["tokens"], ["t"], to=TensorProto.FLOAT),
          helper.make_node("Add", ["t", "style"], [FEATURES]),
          helper.make_node("Mul", ["style", "speed"], [F0]),
          helper.make_node("Add", ["style", "bias"], [ENERGY]),
-         helper.make_node("Sum", [FEATURES, F0, ENERGY, "style"], ["audio"])],
+         helper.make_node("ReduceMean", [FEATURES, "time"], ["norm_mean"]),  # an instance norm's
+         helper.make_node("CumSum", [F0, "one"], [phase]),
+         helper.make_node("Sum", [FEATURES, F0, ENERGY, "style", "norm_mean", phase], ["audio"])],
         "toy",
         [tensor("tokens", TensorProto.INT64), tensor("style"), tensor("speed", shape=(1,))],
         [tensor("audio")],
-        [helper.make_tensor("bias", TensorProto.FLOAT, [1], [bias])],
+        [helper.make_tensor("bias", TensorProto.FLOAT, [1], [bias]),
+         helper.make_tensor("time", TensorProto.INT64, [1], [-1]),
+         helper.make_tensor("one", TensorProto.INT64, [], [1])],
         value_info=[tensor(FEATURES), tensor(F0), tensor(ENERGY)],  # newer onnx cuts only at typed tensors
     )
     onnx.save(helper.make_model(graph), str(path))
@@ -78,17 +83,17 @@ def _tiny_model(path, bias: float) -> None:
 def test_model_parts_are_cached_and_keyed_by_the_model(tmp_path):
     model = tmp_path / "model.onnx"
     _tiny_model(model, 1.0)
-    encoder, decoder = model_parts(model)
-    assert encoder.is_file() and decoder.is_file()
-    written = encoder.stat().st_mtime_ns, decoder.stat().st_mtime_ns
-    assert model_parts(model) == (encoder, decoder)  # reused, not extracted again
-    assert (encoder.stat().st_mtime_ns, decoder.stat().st_mtime_ns) == written
+    parts = model_parts(model)
+    assert len(parts) == 3 and all(p.is_file() for p in parts)  # encoder, decoder, windowed decoder
+    written = [p.stat().st_mtime_ns for p in parts]
+    assert model_parts(model) == parts  # reused, not extracted again
+    assert [p.stat().st_mtime_ns for p in parts] == written
 
     time.sleep(0.01)
     _tiny_model(model, 2.0)  # a different model at the same path
-    encoder2, decoder2 = model_parts(model)
-    assert encoder2 != encoder and encoder2.is_file() and decoder2.is_file()
-    assert not encoder.exists() and not decoder.exists()  # stale parts are removed
+    parts2 = model_parts(model)
+    assert parts2[0] != parts[0] and all(p.is_file() for p in parts2)
+    assert not any(p.exists() for p in parts)  # stale parts are removed
     assert not list(tmp_path.glob("*.part-*"))
 
 

@@ -57,10 +57,26 @@ def soft_limit(x: np.ndarray, knee: float = 0.9) -> np.ndarray:
 
 def trim(x: np.ndarray, sample_rate: int) -> np.ndarray:
     """Speech with a short lead-in and tail, faded at both ends and limited; empty if silent."""
-    bounds = voiced_bounds(x, sample_rate)
-    if bounds is None:
+    return trim_part(x, sample_rate, start=True, end=True)
+
+
+def trim_part(x: np.ndarray, sample_rate: int, *, start: bool, end: bool) -> np.ndarray:
+    """Part of a chunk decoded piece by piece: trimmed and faded only at the chunk's own
+    start and/or end, limited everywhere. A first part without voice is kept (faded in):
+    it is at most a few frames of margin before the speech."""
+    out = np.array(x, dtype=np.float32)  # a copy: the model's buffer is not ours
+    bounds = voiced_bounds(out, sample_rate) if start or end else None
+    if bounds is None and start and end:
         return np.zeros(0, np.float32)
-    start = max(0, bounds[0] - int(LEAD_S * sample_rate))
-    end = min(len(x), bounds[1] + int(TAIL_S * sample_rate))
-    out = np.array(x[start:end], dtype=np.float32)  # a copy: the model's buffer is not ours
-    return soft_limit(fade_edges(out, sample_rate))
+    if bounds is not None:
+        a = max(0, bounds[0] - int(LEAD_S * sample_rate)) if start else 0
+        b = min(len(out), bounds[1] + int(TAIL_S * sample_rate)) if end else len(out)
+        out = out[a:b]
+    n = min(len(out) // 2, int(FADE_S * sample_rate))
+    if n > 0:
+        ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, n, dtype=np.float32))).astype(np.float32)
+        if start:
+            out[:n] *= ramp
+        if end:
+            out[-n:] *= ramp[::-1]
+    return soft_limit(out)

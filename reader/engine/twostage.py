@@ -31,11 +31,14 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
 
 from reader.engine.onnx import EngineOptions, ModelThread, load_vocab, model_inputs, run_cancellable, session_options
+from reader.engine.windowed import (PHASE_INPUT, NormPrior, WindowPiece, decode_windows, norm_statistics, windowed_graph,
+                                    with_statistics_outputs)
 from reader.types import CancelToken, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -72,7 +75,7 @@ def level_correction(all_frames: int, decoded_frames: int) -> float:
         return 1.0
     return float(10 ** ((LEVEL_SLOPE_DB * np.log(all_frames / decoded_frames) + LEVEL_OFFSET_DB) / 20))
 
-_PARTS_VERSION = 1  # bump when the cut changes, so old cached parts are not reused
+_PARTS_VERSION = 2  # bump when the cut changes, so old cached parts are not reused
 
 
 class Encoded(NamedTuple):
@@ -110,8 +113,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _extract(model_path: Path, encoder: Path, decoder: Path) -> None:
-    """Write the two parts (~0.7 s, 29 + 64 MB). Needs the `onnx` package, only here."""
+def _extract(model_path: Path, encoder: Path, decoder: Path, windowed: Path) -> None:
+    """Write the parts (~1 s, 29 + 64 + 64 MB). Needs the `onnx` package, only here.
+
+    The decoder also returns its norms' statistics (for calibrating a prior); the windowed
+    decoder takes them as inputs (see windowed.py). Raises ReaderError if the model is not
+    the graph this expects."""
     import onnx
     from onnx.utils import Extractor
 
@@ -121,19 +128,28 @@ def _extract(model_path: Path, encoder: Path, decoder: Path) -> None:
     if missing:
         raise ReaderError(f"cannot split {model_path.name}: it has no tensor {sorted(missing)[0]}")
     extractor = Extractor(model)
-    for path, inputs, outputs in ((encoder, ["tokens", "style", "speed"], [FEATURES, F0, ENERGY]),
-                                  (decoder, [FEATURES, F0, ENERGY, "style"], ["audio"])):
+    decoder_inputs = [FEATURES, F0, ENERGY, "style"]
+    plain = extractor.extract_model(decoder_inputs, ["audio"])
+    try:
+        statistics = norm_statistics(plain)
+        with_stats = with_statistics_outputs(extractor.extract_model(decoder_inputs, ["audio"]), statistics)
+        window_model = windowed_graph(plain, statistics)
+    except ValueError as exc:
+        raise ReaderError(f"cannot split {model_path.name}: {exc}") from exc
+    for path, part in ((encoder, extractor.extract_model(["tokens", "style", "speed"], [FEATURES, F0, ENERGY])),
+                       (decoder, with_stats), (windowed, window_model)):
         tmp = path.with_name(f"{path.name}.part-{secrets.token_hex(6)}")
         try:
-            onnx.save(extractor.extract_model(inputs, outputs), str(tmp))
+            onnx.save(part, str(tmp))
             os.replace(tmp, path)  # atomic: another process never sees half a file
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
 
-def model_parts(model_path: Path) -> tuple[Path, Path]:
-    """Encoder and decoder files for this model, extracted on first use and cached beside it.
+def model_parts(model_path: Path) -> tuple[Path, Path, Path]:
+    """Encoder, decoder and windowed decoder files for this model, extracted on first use and
+    cached beside it.
 
     Part names carry the model's sha256, so a different model never reuses stale parts. A
     stamp (<model>.stages.json) remembers the hash for the model's size and mtime, so later
@@ -149,12 +165,12 @@ def model_parts(model_path: Path) -> tuple[Path, Path]:
         known = {}
     sha = known["sha256"] if {k: known.get(k) for k in key} == key else _sha256(model_path)
     stem = f"{model_path.name}.{sha[:16]}.v{_PARTS_VERSION}"
-    encoder, decoder = (model_path.with_name(f"{stem}.{part}.onnx") for part in ("encoder", "decoder"))
-    if not (encoder.is_file() and decoder.is_file()):  # written atomically: present = whole
+    parts = tuple(model_path.with_name(f"{stem}.{part}.onnx") for part in ("encoder", "decoder", "windowed"))
+    if not all(p.is_file() for p in parts):  # written atomically: present = whole
         for old in model_path.parent.glob(f"{model_path.name}.*.onnx"):  # parts of other models
             with contextlib.suppress(OSError):
                 old.unlink()
-        _extract(model_path, encoder, decoder)
+        _extract(model_path, *parts)
     if known != {**key, "sha256": sha}:
         tmp = stamp.with_name(f"{stamp.name}.part-{secrets.token_hex(6)}")
         try:
@@ -163,7 +179,7 @@ def model_parts(model_path: Path) -> tuple[Path, Path]:
         except OSError:  # only saves re-hashing on the next start
             with contextlib.suppress(OSError):
                 tmp.unlink()
-    return encoder, decoder
+    return parts
 
 
 class TwoStageKokoro:
@@ -182,10 +198,12 @@ class TwoStageKokoro:
         so = session_options(options)
         self._owner = ModelThread(options.nice)
 
-        def load(encoder: Path, decoder: Path) -> None:
-            self._encoder, self._decoder = (
+        def load(encoder: Path, decoder: Path, windowed: Path) -> None:
+            self._encoder, self._decoder, self._windowed = (
                 self._owner.call(ort.InferenceSession, str(part), so, providers=["CPUExecutionProvider"])
-                for part in (encoder, decoder))
+                for part in (encoder, decoder, windowed))
+            self.norm_names = tuple(o.name for o in self._decoder.get_outputs()[1:])
+            self.prior_dir = decoder.with_name(decoder.name.removesuffix(".decoder.onnx") + ".priors")
 
         try:
             try:
@@ -196,9 +214,10 @@ class TwoStageKokoro:
                 # alive, since onnxruntime holds on to the bytes it was given.)
                 _LOGGER.debug("cannot cache the model parts (%s); splitting in a temp dir", exc)
                 with tempfile.TemporaryDirectory(prefix="kokoro-parts-") as tmp:
-                    parts = Path(tmp) / "encoder.onnx", Path(tmp) / "decoder.onnx"
+                    parts = tuple(Path(tmp) / f"{part}.onnx" for part in ("encoder", "decoder", "windowed"))
                     _extract(Path(model_path), *parts)
                     load(*parts)
+                    self.prior_dir = None  # nowhere to keep priors: calibrated once per run
         except ReaderError:
             raise
         except Exception as exc:  # onnx and onnxruntime raise their own untyped errors
@@ -230,14 +249,38 @@ class TwoStageKokoro:
     def decode(self, encoded: Encoded, style: np.ndarray, start: int, end: int,
                cancel: CancelToken | None = None) -> np.ndarray:
         """Audio for frames [start, end): (end - start) * 600 samples."""
-        feeds = {
+        audio = self._run(self._decoder, self._decoder_feeds(encoded, style, start, end), cancel)[0]
+        return np.asarray(audio, dtype=np.float32).reshape(-1)
+
+    def statistics(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
+                   cancel: CancelToken | None = None) -> list[np.ndarray]:
+        """The norms' statistics of a whole decode (every frame), in norm_names order."""
+        encoded = self.encode(token_ids, style, speed, cancel)
+        return self._run(self._decoder, self._decoder_feeds(encoded, style, 0, encoded.frames), cancel)[1:]
+
+    def run_windows(self, token_ids: list[int], style: np.ndarray, speed: float, prior: NormPrior,
+                    cancel: CancelToken | None = None, resume: int = 0,
+                    tail: np.ndarray | None = None) -> Iterator[WindowPiece]:
+        """The speech of token_ids in pieces, the first after ~12 frames' decoding (see
+        windowed.py); resume/tail continue an earlier run. Raises Cancelled."""
+        encoded = self.encode(token_ids, style, speed, cancel)
+        start, end = speech_window(encoded.energy, self.margin_frames, self.tail_margin_frames)
+        norms = prior.feeds()
+
+        def decode(lo: int, hi: int, phase: np.ndarray) -> np.ndarray:
+            feeds = {**self._decoder_feeds(encoded, style, lo, hi), **norms, PHASE_INPUT: phase}
+            return self._run(self._windowed, feeds, cancel)[0]
+
+        yield from decode_windows(decode, encoded.f0, encoded.frames, start, end, resume=resume, tail=tail)
+
+    @staticmethod
+    def _decoder_feeds(encoded: Encoded, style: np.ndarray, start: int, end: int) -> dict[str, np.ndarray]:
+        return {
             FEATURES: np.ascontiguousarray(encoded.features[:, :, start:end]),
             F0: np.ascontiguousarray(encoded.f0[:, 2 * start:2 * end]),
             ENERGY: np.ascontiguousarray(encoded.energy[:, 2 * start:2 * end]),
             "style": _style(style),  # the decoder reads its first 128 values
         }
-        audio = self._run(self._decoder, feeds, cancel)[0]
-        return np.asarray(audio, dtype=np.float32).reshape(-1)
 
     def _run(self, session, feeds: dict, cancel: CancelToken | None) -> list[np.ndarray]:
         return run_cancellable(self._owner, session, feeds, self.options, cancel)
