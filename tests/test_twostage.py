@@ -83,8 +83,12 @@ def _tiny_model(path, bias: float) -> None:
 def test_model_parts_are_cached_and_keyed_by_the_model(tmp_path):
     model = tmp_path / "model.onnx"
     _tiny_model(model, 1.0)
+    stale = tmp_path / "model.onnx.0123456789abcdef.v1.priors"  # an older split's voice priors
+    stale.mkdir()
+    (stale / "x.npz").write_bytes(b"old")
     parts = model_parts(model)
-    assert len(parts) == 3 and all(p.is_file() for p in parts)  # encoder, decoder, windowed decoder
+    assert not stale.exists()
+    assert len(parts) == 2 and all(p.is_file() for p in parts)  # encoder, decoder (rewired for windows)
     written = [p.stat().st_mtime_ns for p in parts]
     assert model_parts(model) == parts  # reused, not extracted again
     assert [p.stat().st_mtime_ns for p in parts] == written

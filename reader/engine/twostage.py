@@ -17,8 +17,10 @@ whole 4.093 / 0.027; each sentence as one chunk, decoded whole, 4.048 / 0.005. N
 a whole sentence decoded on its speech only (3.929), and the sentence decoded in segments
 at word boundaries (first audio 0.26 s; 3.92-3.96 with 4-16 frames of context).
 
-Responsible for splitting the model file into the two parts (once, cached beside it), for
-choosing the decoded window and for cancelling both runs. Same interface as KokoroOnnx.
+Responsible for splitting the model file into its parts (once, cached beside it: encoder,
+and decoder rewired so that windowed.py can give it norm statistics), for choosing
+the decoded window and for cancelling the runs. Same interface as KokoroOnnx, plus
+statistics() and run_windows() for decoding a chunk in short windows.
 Not responsible for trimming to a natural gap: silence.trim still does that afterwards.
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 from collections.abc import Iterator
@@ -37,8 +40,8 @@ from typing import NamedTuple
 import numpy as np
 
 from reader.engine.onnx import EngineOptions, ModelThread, load_vocab, model_inputs, run_cancellable, session_options
-from reader.engine.windowed import (PHASE_INPUT, NormPrior, WindowPiece, decode_windows, norm_statistics, windowed_graph,
-                                    with_statistics_outputs)
+from reader.engine.windowed import (PHASE_INPUT, NormPrior, WindowPiece, decode_windows, norm_statistics, own_feeds,
+                                    windowed_decoder)
 from reader.types import CancelToken, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -75,7 +78,7 @@ def level_correction(all_frames: int, decoded_frames: int) -> float:
         return 1.0
     return float(10 ** ((LEVEL_SLOPE_DB * np.log(all_frames / decoded_frames) + LEVEL_OFFSET_DB) / 20))
 
-_PARTS_VERSION = 2  # bump when the cut changes, so old cached parts are not reused
+_PARTS_VERSION = 3  # bump when the cut changes, so old cached parts are not reused
 
 
 class Encoded(NamedTuple):
@@ -113,12 +116,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _extract(model_path: Path, encoder: Path, decoder: Path, windowed: Path) -> None:
-    """Write the parts (~1 s, 29 + 64 + 64 MB). Needs the `onnx` package, only here.
+def _extract(model_path: Path, encoder: Path, decoder: Path) -> None:
+    """Write the two parts (~1 s, 29 + 64 MB). Needs the `onnx` package, only here.
 
-    The decoder also returns its norms' statistics (for calibrating a prior); the windowed
-    decoder takes them as inputs (see windowed.py). Raises ReaderError if the model is not
-    the graph this expects."""
+    The decoder is rewired for windowed decoding too (windowed.windowed_decoder); used as
+    a plain decoder it is bit-identical. Raises ReaderError if the model is not the graph
+    this expects."""
     import onnx
     from onnx.utils import Extractor
 
@@ -128,16 +131,13 @@ def _extract(model_path: Path, encoder: Path, decoder: Path, windowed: Path) -> 
     if missing:
         raise ReaderError(f"cannot split {model_path.name}: it has no tensor {sorted(missing)[0]}")
     extractor = Extractor(model)
-    decoder_inputs = [FEATURES, F0, ENERGY, "style"]
-    plain = extractor.extract_model(decoder_inputs, ["audio"])
+    plain = extractor.extract_model([FEATURES, F0, ENERGY, "style"], ["audio"])
     try:
-        statistics = norm_statistics(plain)
-        with_stats = with_statistics_outputs(extractor.extract_model(decoder_inputs, ["audio"]), statistics)
-        window_model = windowed_graph(plain, statistics)
+        rewired = windowed_decoder(plain, norm_statistics(plain))
     except ValueError as exc:
         raise ReaderError(f"cannot split {model_path.name}: {exc}") from exc
     for path, part in ((encoder, extractor.extract_model(["tokens", "style", "speed"], [FEATURES, F0, ENERGY])),
-                       (decoder, with_stats), (windowed, window_model)):
+                       (decoder, rewired)):
         tmp = path.with_name(f"{path.name}.part-{secrets.token_hex(6)}")
         try:
             onnx.save(part, str(tmp))
@@ -147,9 +147,8 @@ def _extract(model_path: Path, encoder: Path, decoder: Path, windowed: Path) -> 
                 tmp.unlink()
 
 
-def model_parts(model_path: Path) -> tuple[Path, Path, Path]:
-    """Encoder, decoder and windowed decoder files for this model, extracted on first use and
-    cached beside it.
+def model_parts(model_path: Path) -> tuple[Path, Path]:
+    """Encoder and decoder files for this model, extracted on first use and cached beside it.
 
     Part names carry the model's sha256, so a different model never reuses stale parts. A
     stamp (<model>.stages.json) remembers the hash for the model's size and mtime, so later
@@ -165,11 +164,13 @@ def model_parts(model_path: Path) -> tuple[Path, Path, Path]:
         known = {}
     sha = known["sha256"] if {k: known.get(k) for k in key} == key else _sha256(model_path)
     stem = f"{model_path.name}.{sha[:16]}.v{_PARTS_VERSION}"
-    parts = tuple(model_path.with_name(f"{stem}.{part}.onnx") for part in ("encoder", "decoder", "windowed"))
+    parts = tuple(model_path.with_name(f"{stem}.{part}.onnx") for part in ("encoder", "decoder"))
     if not all(p.is_file() for p in parts):  # written atomically: present = whole
         for old in model_path.parent.glob(f"{model_path.name}.*.onnx"):  # parts of other models
             with contextlib.suppress(OSError):
                 old.unlink()
+        for old in model_path.parent.glob(f"{model_path.name}.*.priors"):  # and their voice priors
+            shutil.rmtree(old, ignore_errors=True)
         _extract(model_path, *parts)
     if known != {**key, "sha256": sha}:
         tmp = stamp.with_name(f"{stamp.name}.part-{secrets.token_hex(6)}")
@@ -198,11 +199,12 @@ class TwoStageKokoro:
         so = session_options(options)
         self._owner = ModelThread(options.nice)
 
-        def load(encoder: Path, decoder: Path, windowed: Path) -> None:
-            self._encoder, self._decoder, self._windowed = (
+        def load(encoder: Path, decoder: Path) -> None:
+            self._encoder, self._decoder = (
                 self._owner.call(ort.InferenceSession, str(part), so, providers=["CPUExecutionProvider"])
-                for part in (encoder, decoder, windowed))
-            self.norm_names = tuple(o.name for o in self._decoder.get_outputs()[1:])
+                for part in (encoder, decoder))
+            self.norm_names = tuple(o.name.removesuffix("/own") for o in self._decoder.get_outputs()[1:])
+            self._own = own_feeds(self.norm_names)
             self.prior_dir = decoder.with_name(decoder.name.removesuffix(".decoder.onnx") + ".priors")
 
         try:
@@ -214,7 +216,7 @@ class TwoStageKokoro:
                 # alive, since onnxruntime holds on to the bytes it was given.)
                 _LOGGER.debug("cannot cache the model parts (%s); splitting in a temp dir", exc)
                 with tempfile.TemporaryDirectory(prefix="kokoro-parts-") as tmp:
-                    parts = tuple(Path(tmp) / f"{part}.onnx" for part in ("encoder", "decoder", "windowed"))
+                    parts = tuple(Path(tmp) / f"{part}.onnx" for part in ("encoder", "decoder"))
                     _extract(Path(model_path), *parts)
                     load(*parts)
                     self.prior_dir = None  # nowhere to keep priors: calibrated once per run
@@ -249,14 +251,16 @@ class TwoStageKokoro:
     def decode(self, encoded: Encoded, style: np.ndarray, start: int, end: int,
                cancel: CancelToken | None = None) -> np.ndarray:
         """Audio for frames [start, end): (end - start) * 600 samples."""
-        audio = self._run(self._decoder, self._decoder_feeds(encoded, style, start, end), cancel)[0]
+        feeds = {**self._decoder_feeds(encoded, style, start, end), **self._own}
+        audio = self._run(self._decoder, feeds, cancel)[0]
         return np.asarray(audio, dtype=np.float32).reshape(-1)
 
     def statistics(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
                    cancel: CancelToken | None = None) -> list[np.ndarray]:
         """The norms' statistics of a whole decode (every frame), in norm_names order."""
         encoded = self.encode(token_ids, style, speed, cancel)
-        return self._run(self._decoder, self._decoder_feeds(encoded, style, 0, encoded.frames), cancel)[1:]
+        feeds = {**self._decoder_feeds(encoded, style, 0, encoded.frames), **self._own}
+        return self._run(self._decoder, feeds, cancel)[1:]
 
     def run_windows(self, token_ids: list[int], style: np.ndarray, speed: float, prior: NormPrior,
                     cancel: CancelToken | None = None, resume: int = 0,
@@ -269,7 +273,7 @@ class TwoStageKokoro:
 
         def decode(lo: int, hi: int, phase: np.ndarray) -> np.ndarray:
             feeds = {**self._decoder_feeds(encoded, style, lo, hi), **norms, PHASE_INPUT: phase}
-            return self._run(self._windowed, feeds, cancel)[0]
+            return self._run(self._decoder, feeds, cancel)[0]
 
         yield from decode_windows(decode, encoded.f0, encoded.frames, start, end, resume=resume, tail=tail)
 
