@@ -1,6 +1,6 @@
 """Norm priors by voice, for windowed decoding: in memory, and on disk beside the model parts.
 
-A prior costs three whole decodes (~3 s of CPU here) to calibrate, so it is made once per
+A prior costs three whole decodes (3-6 s of CPU here) to calibrate, so it is made once per
 voice (or blend) and model, and kept. Files are written atomically; a damaged one is
 calibrated again. They hold model statistics only, nothing the user read.
 """

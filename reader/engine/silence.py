@@ -35,13 +35,16 @@ def voiced_bounds(x: np.ndarray, sample_rate: int) -> tuple[int, int] | None:
     return int(voiced[0]) * frame, min(len(x), (int(voiced[-1]) + 1) * frame)
 
 
-def fade_edges(x: np.ndarray, sample_rate: int, seconds: float = FADE_S) -> np.ndarray:
-    """Raised-cosine fade in and out, so a chunk never starts or ends on a step."""
+def fade_edges(x: np.ndarray, sample_rate: int, seconds: float = FADE_S, *, start: bool = True,
+               end: bool = True) -> np.ndarray:
+    """Raised-cosine fade in and/or out, so a chunk never starts or ends on a step."""
     n = min(len(x) // 2, int(seconds * sample_rate))
     if n > 0:
         ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, n, dtype=np.float32))).astype(np.float32)
-        x[:n] *= ramp
-        x[-n:] *= ramp[::-1]
+        if start:
+            x[:n] *= ramp
+        if end:
+            x[-n:] *= ramp[::-1]
     return x
 
 
@@ -72,11 +75,4 @@ def trim_part(x: np.ndarray, sample_rate: int, *, start: bool, end: bool) -> np.
         a = max(0, bounds[0] - int(LEAD_S * sample_rate)) if start else 0
         b = min(len(out), bounds[1] + int(TAIL_S * sample_rate)) if end else len(out)
         out = out[a:b]
-    n = min(len(out) // 2, int(FADE_S * sample_rate))
-    if n > 0:
-        ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, n, dtype=np.float32))).astype(np.float32)
-        if start:
-            out[:n] *= ramp
-        if end:
-            out[-n:] *= ramp[::-1]
-    return soft_limit(out)
+    return soft_limit(fade_edges(out, sample_rate, start=start, end=end))
