@@ -2,12 +2,14 @@
 the prior on disk, and on the real model that windows sound like one call of the decoder."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
 from reader.engine.priors import PriorBank
 from reader.engine.twostage import speech_window
-from reader.engine.windowed import (FRAME_SAMPLES, TAIL_SAMPLES, NormPrior, decode_windows, phase_before, plan)
+from reader.engine.windowed import FRAME_SAMPLES, TAIL_SAMPLES, NormPrior, decode_windows, phase_before, plan
 from reader.synth import render
 from reader.types import Utterance
 
@@ -20,11 +22,11 @@ SENTENCE = "Please remember to water the plants before you leave for the weekend
 def test_plan_covers_the_range_in_growing_windows(start, end):
     windows = plan(start, end, first=16)
     assert windows[0][0] == start and windows[-1][1] == end
-    assert all(a[1] == b[0] for a, b in zip(windows, windows[1:]))  # contiguous
+    assert all(a[1] == b[0] for a, b in pairwise(windows))  # contiguous
     sizes = [e - s for s, e in windows]
     if len(sizes) > 1:
         assert sizes[0] == 16 and sizes[1] <= 16  # the second must be ready before the first ends
-        assert all(b >= a for a, b in zip(sizes[1:-1], sizes[2:-1]))
+        assert all(b >= a for a, b in pairwise(sizes[1:-1]))
         assert sizes[-1] >= 8  # no stub: a call has a fixed cost
 
 

@@ -33,8 +33,8 @@ import os
 import secrets
 import shutil
 import tempfile
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -50,7 +50,6 @@ _LOGGER = logging.getLogger(__name__)
 FEATURES = "/encoder/MatMul_1_output_0"  # [1, 512, frames], aligned to frames by the durations
 F0 = "/encoder/Reshape_output_0"  # [1, 2 * frames], Hz
 ENERGY = "/encoder/Reshape_1_output_0"  # [1, 2 * frames], log scale
-FRAME_SAMPLES = 600
 
 # Predicted energy is ~-10 in silence and > 0 in speech. Frames below -5 came out below the
 # level silence.trim keeps (over 118 chunks, 5 voices/speeds, the first kept frame was at
@@ -265,7 +264,7 @@ class TwoStageKokoro:
     def run_windows(self, token_ids: list[int], style: np.ndarray, speed: float, prior: NormPrior,
                     cancel: CancelToken | None = None, resume: int = 0,
                     tail: np.ndarray | None = None) -> Iterator[WindowPiece]:
-        """The speech of token_ids in pieces, the first after ~12 frames' decoding (see
+        """The speech of token_ids in pieces, the first after 16 frames' decoding (see
         windowed.py); resume/tail continue an earlier run. Raises Cancelled."""
         encoded = self.encode(token_ids, style, speed, cancel)
         start, end = speech_window(encoded.energy, self.margin_frames, self.tail_margin_frames)

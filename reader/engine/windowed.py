@@ -16,7 +16,7 @@ whole sentence decoded in one call (4.059, WER 0.013; the whole output 4.076, 0.
 windowed 4.051, WER 0.012; at speed 1.3 (8 frames of context), 3.979 vs 3.980. Sample steps
 at the joins are like those anywhere else in the speech (largest step in 10 ms around a join
 over the reference's there: median 0.16, between joins 0.17). The first window is ready
-0.23 s after the text (0.39 s for the short first chunk it replaces).
+0.21 s after the text (0.39 s for the short first chunk it replaces).
 
 Responsible for the windowed graph (built from the decoder part), the prior's statistics,
 the window plan, the phase carry and the crossfades. Not responsible for running sessions
@@ -29,8 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-FRAME_SAMPLES = 600  # 25 ms at 24 kHz
-SAMPLE_RATE = 24000
+from reader.types import SAMPLE_RATE
+
+FRAME_SAMPLES = 600  # one decoder frame: 25 ms at 24 kHz
 HARMONICS = 9  # the sine source's fundamental and 8 overtones
 PHASE_INPUT = "phase0"  # added to the source's running phase: where the window starts
 USE_PRIOR = "use_prior"  # true: the norms take the prior's statistics, not their own
@@ -210,4 +211,4 @@ def decode_windows(decode: Callable[[int, int, np.ndarray], np.ndarray], f0: np.
 
 
 __all__ = ["NormPrior", "norm_statistics", "windowed_decoder", "own_feeds", "phase_before",
-           "plan", "decode_windows", "WindowPiece", "TAIL_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
+           "plan", "decode_windows", "WindowPiece", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
