@@ -345,6 +345,7 @@ class Speaker:
                 self._fail(job, f"speech synthesis failed: {type(exc).__name__}")
 
     def _speak(self, job: _Job, token: CancelToken) -> None:
+        self._open_output_meanwhile()
         offset, base = self._start_of(job)
         if offset is not None:
             text = job.text[offset:]
@@ -369,6 +370,25 @@ class Speaker:
             self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence))
             if self._jobs.empty():
                 self._sink.drain(timeout=0)  # no more is coming: silence now is not an underrun
+
+    def _open_output_meanwhile(self) -> None:
+        """Open the output (if closed) on a helper thread while the first audio is made.
+
+        Opened by the first write() instead, on this thread, it delayed the second window
+        of a windowed first sentence: after the sound server restarted, PortAudio's rescan
+        and open took longer than the first window's 0.3 s of audio, and the audio test
+        heard a gap. The sink's own lock orders this open with write()'s."""
+        open_ = getattr(self._sink, "open", None)
+        if open_ is None:
+            return
+
+        def run() -> None:
+            try:
+                open_()
+            except Exception as exc:  # no device now: the first write() reports it
+                _LOGGER.debug("cannot open the output ahead: %s", exc)
+
+        threading.Thread(target=run, name="audio-open", daemon=True).start()
 
     def _prepare(self, job: _Prepare) -> None:
         """Fill the synthesizer's cache with the first chunks of job.text (worker thread).
