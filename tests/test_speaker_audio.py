@@ -31,6 +31,7 @@ class Tap:
     def __init__(self, synth) -> None:
         self.synth = synth
         self.chunks: list = []
+        self.times: list[float] = []  # monotonic time each chunk reached the Speaker (diagnosis)
 
     def check(self, utterance):
         return self.synth.check(utterance)
@@ -38,6 +39,7 @@ class Tap:
     def stream(self, utterance, cancel=None):
         for chunk in self.synth.stream(utterance, cancel):
             self.chunks.append(chunk)
+            self.times.append(time.monotonic())
             yield chunk
 
     def audio48k(self) -> np.ndarray:
@@ -188,12 +190,19 @@ def test_sound_server_dying_mid_utterance_is_an_error_and_the_next_say_plays(liv
     try:
         rec2.wait_ready()
         tap.chunks.clear()
+        tap.times.clear()
         events.events.clear()
         t_say = time.monotonic()
         speaker.say("The sound server is back, and so is the voice.")
         events.wait_for("finished", timeout=30)
         x = wait_heard(rec2, 0.3)
         ref = tap.audio48k()
+        # What a failure needs to be understood: the new stream's underruns, and when each part
+        # reached the Speaker (ms after say) with how many seconds of audio.
+        FIGURES["after_restart_underruns"] = str(sink.underruns)
+        FIGURES["after_restart_parts"] = " ".join(
+            f"{(t - t_say) * 1000:.0f}ms:{len(c.samples) / c.sample_rate:.2f}s"
+            for t, c in zip(tap.times, tap.chunks))
         lag = aligned_lag(x, ref, rec2.index_at(t_say))
         _, corr = locate(x[lag:lag + len(ref)], np.concatenate([np.zeros(960, np.float32), ref]))
         FIGURES["after_restart_correlation"] = f"{corr:.3f}"
