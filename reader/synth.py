@@ -89,7 +89,7 @@ class Synthesizer:
                  cache: ChunkCache | None = None, priors: PriorBank | None = None) -> None:
         self.engine = engine
         # Norm priors by voice: with one, the first sentence is decoded in short windows
-        # (first sound after ~16 frames) instead of being cut into a short first chunk.
+        # (first sound after ~18 frames) instead of being cut into a short first chunk.
         self.priors = priors
         self.cache = cache  # finished chunks by (text, voice, speed): repeats skip the model
         self.voices = voices
@@ -228,11 +228,16 @@ class Synthesizer:
                  prior: NormPrior, kept: list[tuple[np.ndarray, bool, np.ndarray]],
                  cancel: CancelToken) -> Iterator[tuple[np.ndarray, bool]]:
         """The chunk window by window: the kept ones first (a prepare() made them), then
-        the model from there. Each window is kept with its tail, so a later run resumes."""
+        the model from there. Each window is kept with its tail, so a later run resumes.
+
+        The first sound waits while the model is too slow for the windows to stay ahead of
+        it (WindowPiece.can_start): then the held windows come out as one part."""
         for k, (audio, final, _) in enumerate(kept):
             yield self._shape_window(audio, k, final, chunk, speed), final
         engine: WindowedEngine = self.engine  # type: ignore[assignment]
         tail = kept[-1][2] if kept else None
+        held: list[np.ndarray] = []
+        started = bool(kept)  # kept windows play at once: no pace is known before the model runs
         for piece in engine.run_windows(token_ids, style_for(pack, len(token_ids)), speed, prior, cancel,
                                         resume=len(kept), tail=tail):
             if self.cache is not None:
@@ -240,12 +245,17 @@ class Synthesizer:
                     self.cache.put((*key, piece.index, "final"), piece.audio.copy())
                 else:
                     self.cache.put((*key, piece.index), np.concatenate([piece.audio, piece.tail]))
-            yield self._shape_window(piece.audio, piece.index, piece.final, chunk, speed), piece.final
+            held.append(self._shape_window(piece.audio, piece.index, piece.final, chunk, speed))
+            if started or piece.can_start or piece.final:
+                started = True  # from here each window plays as it comes
+                yield np.concatenate(held) if len(held) > 1 else held[0], piece.final
+                held = []
 
     def _shape_window(self, audio: np.ndarray, index: int, final: bool, chunk: TextChunk,
                       speed: float) -> np.ndarray:
         speech = silence.trim_part(audio, SAMPLE_RATE, start=index == 0, end=final)
-        return np.concatenate([speech, self._gap(chunk, speed)]) if final and speech.size else speech
+        # The pause after the chunk follows its last window even when that one was all silence.
+        return np.concatenate([speech, self._gap(chunk, speed)]) if final and (speech.size or index) else speech
 
     def _shape(self, raw: np.ndarray, chunk: TextChunk, speed: float) -> np.ndarray:
         speech = silence.trim(raw, SAMPLE_RATE)

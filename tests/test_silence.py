@@ -41,3 +41,15 @@ def test_soft_limit_never_reaches_full_scale():
     assert np.all(np.diff(y) >= 0)  # monotonic: no folding
     quiet = np.linspace(-0.9, 0.9, 101, dtype=np.float32)
     np.testing.assert_array_equal(silence.soft_limit(quiet.copy()), quiet)
+
+
+def test_parts_of_a_windowed_chunk_are_trimmed_only_at_its_edges():
+    quiet = np.zeros(int(0.25 * RATE), np.float32)
+    speech = _speech(0.4)
+    first = silence.trim_part(np.concatenate([quiet, speech]), RATE, start=True, end=False)
+    assert len(first) < len(quiet) + len(speech) and len(first) >= len(speech)  # lead trimmed
+    assert len(silence.trim_part(np.concatenate([quiet, speech, quiet]), RATE, start=False, end=False)) \
+        == len(quiet) * 2 + len(speech)  # a middle part keeps its pauses
+    assert len(silence.trim_part(quiet, RATE, start=True, end=False)) == len(quiet)  # margin before speech
+    # A last part with no voice is the silent margin after the speech: nothing is kept of it.
+    assert silence.trim_part(quiet, RATE, start=False, end=True).size == 0

@@ -66,10 +66,12 @@ def trim(x: np.ndarray, sample_rate: int) -> np.ndarray:
 def trim_part(x: np.ndarray, sample_rate: int, *, start: bool, end: bool) -> np.ndarray:
     """Part of a chunk decoded piece by piece: trimmed and faded only at the chunk's own
     start and/or end, limited everywhere. A first part without voice is kept (faded in):
-    it is at most a few frames of margin before the speech."""
+    it is at most a few frames of margin before the speech. A last part without voice is
+    dropped: it is the silent margin after the speech (kept, it lengthened the pause after
+    the sentence to 0.6 s)."""
     out = np.array(x, dtype=np.float32)  # a copy: the model's buffer is not ours
     bounds = voiced_bounds(out, sample_rate) if start or end else None
-    if bounds is None and start and end:
+    if bounds is None and end:
         return np.zeros(0, np.float32)
     if bounds is not None:
         a = max(0, bounds[0] - int(LEAD_S * sample_rate)) if start else 0

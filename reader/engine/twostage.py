@@ -264,7 +264,7 @@ class TwoStageKokoro:
     def run_windows(self, token_ids: list[int], style: np.ndarray, speed: float, prior: NormPrior,
                     cancel: CancelToken | None = None, resume: int = 0,
                     tail: np.ndarray | None = None) -> Iterator[WindowPiece]:
-        """The speech of token_ids in pieces, the first after 16 frames' decoding (see
+        """The speech of token_ids in pieces, the first after 18 frames' decoding (see
         windowed.py); resume/tail continue an earlier run. Raises Cancelled."""
         encoded = self.encode(token_ids, style, speed, cancel)
         start, end = speech_window(encoded.energy, self.margin_frames, self.tail_margin_frames)
@@ -274,7 +274,8 @@ class TwoStageKokoro:
             feeds = {**self._decoder_feeds(encoded, style, lo, hi), **norms, PHASE_INPUT: phase}
             return self._run(self._decoder, feeds, cancel)[0]
 
-        yield from decode_windows(decode, encoded.f0, encoded.frames, start, end, resume=resume, tail=tail)
+        yield from decode_windows(decode, encoded.f0, encoded.frames, start, end, resume=resume, tail=tail,
+                                  silent_lead=self.margin_frames)
 
     @staticmethod
     def _decoder_feeds(encoded: Encoded, style: np.ndarray, start: int, end: int) -> dict[str, np.ndarray]:

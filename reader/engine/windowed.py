@@ -8,15 +8,16 @@ sound like the same frames decoded with their sentence (measured before: DNSMOS 
 
 Here the norms' statistics are inputs: a prior, the average over whole decodes of three
 calibration sentences in the same voice, and the phase is carried in from the F0 before the
-window. The sentence is then encoded once (its own prosody) and decoded in windows of 16,
-12, 24, 48... frames, each with 4 frames of context either side (none before the first,
-where only silence is) and a 5 ms crossfade into the next. Measured over 26 sentences x 2
+window. The sentence is then encoded once (its own prosody) and decoded in windows of 18,
+15, 19, 24, 30... frames (see plan), each with 4 frames of context either side (none before
+the first, where only silence is) and a 5 ms crossfade into the next. Measured over 26 sentences x 2
 voices (../shared/eval: Whisper tiny.en WER, DNSMOS P.808), against the same frames of the
 whole sentence decoded in one call (4.059, WER 0.013; the whole output 4.076, 0.005):
-windowed 4.051, WER 0.012; at speed 1.3 (8 frames of context), 3.979 vs 3.980. Sample steps
+windowed 4.043, WER 0.012 (16, 12, 24, 48... frames: 4.051, 0.012); at speed 1.3 (8 frames
+of context), 3.979 vs 3.980. Sample steps
 at the joins are like those anywhere else in the speech (largest step in 10 ms around a join
 over the reference's there: median 0.16, between joins 0.17). The first window is ready
-0.21 s after the text (0.39 s for the short first chunk it replaces).
+~0.22 s after the text (0.39 s for the short first chunk it replaces).
 
 Responsible for the windowed graph (built from the decoder part), the prior's statistics,
 the window plan, the phase carry and the crossfades. Not responsible for running sessions
@@ -24,6 +25,8 @@ the window plan, the phase carry and the crossfades. Not responsible for running
 """
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -39,14 +42,26 @@ USE_PRIOR = "use_prior"  # true: the norms take the prior's statistics, not thei
 # 4.052, spectral correlation with one whole call 0.954 vs 0.956); 8 left the third window
 # ready only ~0.1 s before due and the audio test heard 2 underruns on CI; 4 saves ~55 ms a window.
 CONTEXT_FRAMES = 4
-FIRST_WINDOW_FRAMES = 16  # 3 frames of margin + 13 of speech
+FIRST_WINDOW_FRAMES = 18  # 3 frames of margin + 15 of speech
 # Before the first window are only silent frames, and its first 3 frames are silent margin:
 # left context there only costs time (~55 ms for 8 frames).
 FIRST_CONTEXT_BEFORE = 0
-GROWTH = 2.0  # each window after the second twice the one before: fewer calls, less context
+# Window sizes after the first: the second 0.85 of it, then each 1.25 times the one before.
+# With a window costing ~20 ms + 7.2 ms per frame decoded (context included) and giving
+# 25 ms of audio per frame, this plan stays ahead of playback with the model up to ~1.9x
+# slower than idle (16, 12, then doubling: 1.45x, and CI's sound server restarting beside
+# it made the model ~1.5x slower: 2 underruns). It costs ~7% more compute for the sentence.
+SECOND_WINDOW = 0.85
+GROWTH = 1.25
+# When the first window shows the model slower than that (another process on the cores),
+# the first sound waits for more windows: the audio in hand must outlast the decoding of
+# every later window, at the pace measured so far, times PACE_FACTOR plus PACE_MARGIN_S.
+PACE_FACTOR = 1.2
+PACE_MARGIN_S = 0.05
 CROSSFADE_SAMPLES = 120  # each side of a join (5 ms): the int8 scales differ per call
 TAIL_SAMPLES = 2 * CROSSFADE_SAMPLES  # a window's audio past its end, crossfaded into the next
 
+_LOGGER = logging.getLogger(__name__)
 _SOURCE_PHASE = "/decoder/decoder/generator/m_source/l_sin_gen/CumSum_output_0"
 
 
@@ -155,60 +170,91 @@ def phase_before(f0: np.ndarray, frame: int) -> np.ndarray:
     return (steps.astype(np.float64).sum(axis=0) % 1).astype(np.float32).reshape(1, 1, HARMONICS)
 
 
-def plan(start: int, end: int, first: int = FIRST_WINDOW_FRAMES, growth: float = GROWTH) -> list[tuple[int, int]]:
-    """[start, end) cut into windows: `first` frames, 3/4 of that, then growing.
+def plan(start: int, end: int, first: int = FIRST_WINDOW_FRAMES, second: float = SECOND_WINDOW,
+         growth: float = GROWTH) -> list[tuple[int, int]]:
+    """[start, end) cut into windows: `first` frames, `second` of that, then growing.
 
     The second is shorter than the first because it must be ready before the first has
-    played (it starts only when the first is out; measured here: ready 0.16 s after the
-    first, which holds 0.32 s of trimmed audio); after that each has the
-    audio of all the windows before it to hide behind."""
+    played (it starts only when the first is out); after that each has the audio of all the
+    windows before it to hide behind, and grows slowly enough to stay ahead (see GROWTH)."""
     windows, s, size = [], start, first
     while s < end:
         e = min(end, s + size)
-        if end - e < first // 2:  # no stub at the end: a call costs ~20 ms whatever its size
-            e = end
+        if 0 < end - e < first // 2:  # no stub at the end (a call costs ~20 ms whatever its
+            # size): the first takes it, a later one shares what is left with it
+            e = end if not windows or end - s < first else s + (end - s) // 2
         windows.append((s, e))
-        size = first * 3 // 4 if len(windows) == 1 else int(size * growth)
+        size = max(first // 2, round(first * second)) if len(windows) == 1 else round(size * growth)
         s = e
     return windows
+
+
+def outlasts(in_hand: float, seconds_per_frame: float, later: list[tuple[int, int]]) -> bool:
+    """Whether in_hand seconds of audio, starting to play now, last until each later window
+    (frames decoded, frames of audio it gives) is decoded at seconds_per_frame, with
+    PACE_FACTOR and PACE_MARGIN_S to spare."""
+    need, have = 0.0, in_hand
+    for decoded, frames in later:
+        need += seconds_per_frame * decoded
+        if have < PACE_FACTOR * need + PACE_MARGIN_S:
+            return False
+        have += frames * FRAME_SAMPLES / SAMPLE_RATE
+    return True
 
 
 @dataclass(frozen=True)
 class WindowPiece:
     """One window's final audio; tail: its audio around the next join, which the next window
-    crossfades (keep it to resume there); final: no window follows."""
+    crossfades (keep it to resume there); final: no window follows; can_start: the audio so
+    far (this window's included), if it started playing now, would outlast the decoding of
+    every later window at the pace measured so far (see outlasts)."""
 
     index: int
     audio: np.ndarray
     tail: np.ndarray
     final: bool
+    can_start: bool = True
 
 
 def decode_windows(decode: Callable[[int, int, np.ndarray], np.ndarray], f0: np.ndarray, frames: int,
                    start: int, end: int, *, resume: int = 0, tail: np.ndarray | None = None,
+                   silent_lead: int = 0, clock: Callable[[], float] = time.monotonic,
                    context: int = CONTEXT_FRAMES, first_context_before: int = FIRST_CONTEXT_BEFORE,
                    crossfade: int = CROSSFADE_SAMPLES) -> Iterator[WindowPiece]:
     """Audio for frames [start, end), window by window, joined by crossfades.
 
     decode(lo, hi, phase) returns the audio of frames [lo, hi) decoded with that phase
     offset. Together the pieces are (end - start) * 600 samples. resume=k starts at window k
-    given the tail of window k - 1 (windows before it were kept from an earlier run)."""
+    given the tail of window k - 1 (windows before it were kept from an earlier run).
+    silent_lead: frames of silence at the start (a margin the caller trims), not counted as
+    audio for WindowPiece.can_start."""
     xf = min(crossfade, context * FRAME_SAMPLES)  # the context frames hold both sides of a join
     fade = np.linspace(0.0, 1.0, 2 * xf, dtype=np.float32)
     held = np.zeros(2 * xf, np.float32) if tail is None else np.asarray(tail, np.float32)
     windows = plan(start, end)
+    spans = [(max(0, s - (context if k > 0 else first_context_before)), min(frames, e + context))
+             for k, (s, e) in enumerate(windows)]
+    pace = 0.0  # seconds per decoded frame: the slowest window so far
+    in_hand = 0.0  # seconds of audio from the windows so far
     for k in range(resume, len(windows)):
-        s, e = windows[k]
-        lo, hi = max(0, s - (context if k > 0 else first_context_before)), min(frames, e + context)
+        (s, e), (lo, hi) = windows[k], spans[k]
+        began = clock()
         audio = np.asarray(decode(lo, hi, phase_before(f0, lo)), np.float32).reshape(-1)
+        took = clock() - began
+        pace = max(pace, took / (hi - lo))
         pre = xf if k > 0 else 0
         post = xf if k < len(windows) - 1 else 0
         piece = np.array(audio[(s - lo) * FRAME_SAMPLES - pre:(e - lo) * FRAME_SAMPLES + post])
         if pre:
             piece[:2 * pre] = held * (1 - fade) + piece[:2 * pre] * fade
         held = piece[len(piece) - 2 * post:].copy()
-        yield WindowPiece(k, piece[:len(piece) - 2 * post], held if post else np.zeros(0, np.float32), not post)
+        in_hand += (e - s - (silent_lead if k == 0 else 0)) * FRAME_SAMPLES / SAMPLE_RATE
+        later = [(b - a, we - ws) for (ws, we), (a, b) in zip(windows[k + 1:], spans[k + 1:])]
+        can_start = outlasts(in_hand, pace, later)
+        _LOGGER.debug("window %d: %d frames decoded in %.0f ms, can start: %s", k, hi - lo, took * 1000, can_start)
+        yield WindowPiece(k, piece[:len(piece) - 2 * post], held if post else np.zeros(0, np.float32), not post,
+                          can_start)
 
 
 __all__ = ["NormPrior", "norm_statistics", "windowed_decoder", "own_feeds", "phase_before",
-           "plan", "decode_windows", "WindowPiece", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
+           "plan", "outlasts", "decode_windows", "WindowPiece", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
