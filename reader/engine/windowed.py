@@ -10,14 +10,14 @@ Here the norms' statistics are inputs: a prior, the average over whole decodes o
 calibration sentences in the same voice, and the phase is carried in from the F0 before the
 window. The sentence is then encoded once (its own prosody) and decoded in windows of 18,
 15, 19, 24, 30... frames (see plan), each with 4 frames of context either side (none before
-the first, where only silence is) and a 5 ms crossfade into the next. Measured over 26 sentences x 2
-voices (../shared/eval: Whisper tiny.en WER, DNSMOS P.808), against the same frames of the
-whole sentence decoded in one call (4.059, WER 0.013; the whole output 4.076, 0.005):
-windowed 4.043, WER 0.012 (16, 12, 24, 48... frames: 4.051, 0.012); at speed 1.3 (8 frames
-of context), 3.979 vs 3.980. Sample steps
-at the joins are like those anywhere else in the speech (largest step in 10 ms around a join
-over the reference's there: median 0.16, between joins 0.17). The first window is ready
-~0.22 s after the text (0.39 s for the short first chunk it replaces).
+the first, where only silence is) and a 5 ms crossfade into the next. Measured over 26
+sentences x 2 voices (../shared/eval: Whisper tiny.en WER, DNSMOS P.808), against the same
+frames of the whole sentence decoded in one call (4.059, WER 0.013; the whole output 4.076,
+0.005): windowed 4.043, WER 0.012 (windows of 16, 12, 24, 48...: 4.051, 0.012); at speed
+1.3 (8 frames of context), 3.979 vs 3.980. Sample steps at the joins are like those anywhere
+else in the speech (largest step in 10 ms around a join over the reference's there: median
+0.16, between joins 0.13-0.17). The first window is ready ~0.22 s after the text (0.39 s for
+the short first chunk it replaces).
 
 Responsible for the windowed graph (built from the decoder part), the prior's statistics,
 the window plan, the phase carry and the crossfades. Not responsible for running sessions
@@ -48,7 +48,7 @@ FIRST_WINDOW_FRAMES = 18  # 3 frames of margin + 15 of speech
 FIRST_CONTEXT_BEFORE = 0
 # Window sizes after the first: the second 0.85 of it, then each 1.25 times the one before.
 # With a window costing ~20 ms + 7.2 ms per frame decoded (context included) and giving
-# 25 ms of audio per frame, this plan stays ahead of playback with the model up to ~1.9x
+# 25 ms of audio per frame, this plan stays ahead of playback with the model up to ~1.8x
 # slower than idle (16, 12, then doubling: 1.45x, and CI's sound server restarting beside
 # it made the model ~1.5x slower: 2 underruns). It costs ~7% more compute for the sentence.
 SECOND_WINDOW = 0.85
