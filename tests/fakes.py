@@ -39,6 +39,23 @@ class FakeEngine:
         return np.concatenate([silence, tone, silence]).astype(np.float32)
 
 
+class FakeWindowedEngine(FakeEngine):
+    """Also decodes in windows: each window is 0.2 s of tone; can_start says, per window,
+    whether the audio so far would outlast the rest (what the real pace check decides)."""
+
+    def __init__(self, can_start: list[bool]) -> None:
+        super().__init__()
+        self.can_start = can_start
+
+    def run_windows(self, token_ids, style, speed, prior, cancel=None, resume=0, tail=None):
+        from reader.engine.windowed import WindowPiece
+
+        n = len(self.can_start)
+        for k in range(resume, n):
+            tone = (0.5 * np.sin(np.arange(4800) * 2 * np.pi * 220 / 24_000)).astype(np.float32)
+            yield WindowPiece(k, tone, tone[:240] if k < n - 1 else tone[:0], k == n - 1, self.can_start[k])
+
+
 class FakeG2P:
     """Phonemes = the text itself (lower case letters and spaces)."""
 

@@ -6,7 +6,7 @@ import pytest
 
 from reader.synth import Synthesizer, SynthOptions, render
 from reader.types import CancelToken, ReaderError, Utterance
-from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
+from tests.fakes import FakeEngine, FakeG2P, FakeWindowedEngine, fake_voices, language_of
 
 
 @pytest.fixture
@@ -109,3 +109,24 @@ def test_speed_shortens_audio(parts):
     slow = render(make(parts).stream(Utterance(TEXT, speed=0.5)))
     fast = render(make(parts).stream(Utterance(TEXT, speed=2.0)))
     assert len(fast) < len(slow) / 2
+
+
+@pytest.mark.parametrize("can_start,first_part_windows", [
+    ([True, True, True, True], 1),  # the model keeps pace: each window plays as it comes
+    ([False, False, True, False], 3),  # too slow at first: the first sound waits for 3 windows
+    ([False, False, False, False], 4),  # never: the whole sentence at once
+])
+def test_a_windowed_first_sentence_starts_once_its_windows_can_keep_ahead(tmp_path, can_start, first_part_windows):
+    from reader.engine.windowed import NormPrior
+
+    class Priors:
+        def get(self, key):
+            return NormPrior((), ())
+
+    engine = FakeWindowedEngine(can_start)
+    synth = Synthesizer(engine, fake_voices(tmp_path), FakeG2P(), language_of, SynthOptions(sentence_pause_s=0.0),
+                        priors=Priors())
+    chunks = [c for c in synth.stream(Utterance("Hello there, my dear old friend.")) if c.sentence_index == 0]
+    assert len(chunks) == 1 + len(can_start) - first_part_windows
+    assert 0.2 * first_part_windows - 0.05 <= chunks[0].duration_s <= 0.2 * first_part_windows
+    assert chunks[-1].is_last
