@@ -188,9 +188,8 @@ class Synthesizer:
             if audio is not None:
                 return chunk, iter([(audio, True)])
             kept = self._kept_windows(key)
-            if kept and kept[-1][1]:  # every window of it is kept
-                return chunk, iter([(self._shape_window(a, k, final, chunk, speed), final)
-                                    for k, (a, final, _) in enumerate(kept)])
+            if kept and kept[-1][1]:  # every window of it is kept: no encoding needed
+                return chunk, self._replay(kept, chunk, speed)
             token_ids = pieces.tokens(chunk)
             if not token_ids:  # nothing speakable, or cut again into smaller pieces
                 continue
@@ -203,7 +202,7 @@ class Synthesizer:
                 return None
             if cancel.cancelled:
                 return None
-            audio = self._shape(raw, chunk, speed)
+            audio = self._shape_window(raw, 0, True, chunk, speed)  # one window: the whole chunk
             if self.cache is not None:
                 audio = self.cache.put(key, audio)
             return chunk, iter([(audio, True)])
@@ -232,8 +231,7 @@ class Synthesizer:
 
         The first sound waits while the model is too slow for the windows to stay ahead of
         it (WindowPiece.can_start): then the held windows come out as one part."""
-        for k, (audio, final, _) in enumerate(kept):
-            yield self._shape_window(audio, k, final, chunk, speed), final
+        yield from self._replay(kept, chunk, speed)
         engine: WindowedEngine = self.engine  # type: ignore[assignment]
         tail = kept[-1][2] if kept else None
         held: list[np.ndarray] = []
@@ -251,17 +249,17 @@ class Synthesizer:
                 yield np.concatenate(held) if len(held) > 1 else held[0], piece.final
                 held = []
 
+    def _replay(self, kept: list[tuple[np.ndarray, bool, np.ndarray]], chunk: TextChunk,
+                speed: float) -> Iterator[tuple[np.ndarray, bool]]:
+        """Kept windows as (part, is the chunk's last) pairs, shaped like fresh ones."""
+        for k, (audio, final, _) in enumerate(kept):
+            yield self._shape_window(audio, k, final, chunk, speed), final
+
     def _shape_window(self, audio: np.ndarray, index: int, final: bool, chunk: TextChunk,
                       speed: float) -> np.ndarray:
         speech = silence.trim_part(audio, SAMPLE_RATE, start=index == 0, end=final)
         # The pause after the chunk follows its last window even when that one was all silence.
         return np.concatenate([speech, self._gap(chunk, speed)]) if final and (speech.size or index) else speech
-
-    def _shape(self, raw: np.ndarray, chunk: TextChunk, speed: float) -> np.ndarray:
-        speech = silence.trim(raw, SAMPLE_RATE)
-        if speech.size == 0:
-            return speech
-        return np.concatenate([speech, self._gap(chunk, speed)])
 
     def _gap(self, chunk: TextChunk, speed: float) -> np.ndarray:
         if chunk.ends_sentence:
