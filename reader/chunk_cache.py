@@ -7,29 +7,37 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Hashable
+from typing import Hashable, Protocol
 
 import numpy as np
 
 DEFAULT_MAX_SECONDS = 300.0  # 5 minutes of 24 kHz float32 audio: ~29 MB
 
 
+class Sized(Protocol):
+    """A cached value: an array of samples, or a record that counts its samples."""
+
+    @property
+    def size(self) -> int: ...
+
+
 class ChunkCache:
     """Maps a chunk key (text, voice, speed, ...) to its finished audio, least recently used
-    first out, bounded by the total number of samples held. Thread-safe.
+    first out, bounded by the total number of samples held (value.size). Thread-safe.
 
-    Stored arrays are made read-only: every reader shares them.
+    Stored arrays are made read-only: every reader shares them. Other values hold arrays
+    they have made read-only themselves.
     """
 
     def __init__(self, max_samples: int) -> None:
         self.max_samples = max_samples
-        self._items: OrderedDict[Hashable, np.ndarray] = OrderedDict()
+        self._items: OrderedDict[Hashable, Sized] = OrderedDict()
         self._samples = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable) -> np.ndarray | None:
+    def get(self, key: Hashable):
         with self._lock:
             audio = self._items.get(key)
             if audio is None:
@@ -39,9 +47,10 @@ class ChunkCache:
             self.hits += 1
             return audio
 
-    def put(self, key: Hashable, audio: np.ndarray) -> np.ndarray:
-        """Store audio (read-only from now on) and return it."""
-        audio.setflags(write=False)
+    def put(self, key: Hashable, audio: Sized) -> Sized:
+        """Store audio (an array: read-only from now on) and return it."""
+        if isinstance(audio, np.ndarray):
+            audio.setflags(write=False)
         if audio.size > self.max_samples:
             return audio
         with self._lock:

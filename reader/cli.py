@@ -131,7 +131,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
                            warm_up=False)  # one utterance: warming up would only delay it
-        write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed)))
+        write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed), realtime=False))
         return 0
     from reader.audio.sink import SoundDeviceSink
 
@@ -185,6 +185,9 @@ def _play(synth, sink, text: str, voice: str, speed: float) -> int:
         return 130
     finally:
         speaker.close()
+        # What a listener heard of a slow computer (no text): tests and --debug read it.
+        _LOGGER.debug("playback: %d underruns, %d pauses between words, pace %.2f", sink.underruns, sink.pauses,
+                      synth.pace.pace or 0.0)
     if errors:
         raise ReaderError(errors[0])
     return 0

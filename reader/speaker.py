@@ -53,7 +53,7 @@ class Listener(Protocol):
 class Synth(Protocol):
     def check(self, utterance: Utterance) -> object: ...
 
-    def stream(self, utterance: Utterance, cancel: CancelToken | None = None): ...
+    def stream(self, utterance: Utterance, cancel: CancelToken | None = None, *, realtime: bool = True): ...
 
 
 @dataclass(frozen=True)
@@ -357,14 +357,14 @@ class Speaker:
                 if pause > 0 and previous is not None and chunk.sentence_index != previous:
                     # Written before the next chunk's mark, so its sentence event comes after the pause.
                     silence = np.zeros(round(pause * self._sink.input_rate), np.float32)
-                    if not self._sink.write(silence, job.generation):
+                    if not self._sink.write(silence, job.generation, ends_word=True):
                         return
                 previous = chunk.sentence_index
                 while index < chunk.sentence_index:
                     index, sentence_span = next(spans, (chunk.sentence_index, chunk.span))
                 mark = _Chunk(job.generation, job, chunk.sentence_index + base, _shift(chunk.span, offset),
                               _shift(sentence_span, offset))
-                if not self._sink.write(chunk.samples, job.generation, mark):
+                if not self._sink.write(chunk.samples, job.generation, mark, ends_word=chunk.ends_word):
                     return  # flushed: a newer generation took over
         if not token.cancelled:
             self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence))
@@ -406,7 +406,7 @@ class Speaker:
         except ReaderError as exc:  # no device now: the real request will report it
             _LOGGER.debug("cannot open the output ahead: %s", exc)
         try:
-            stream = self._synth.stream(Utterance(job.text, job.voice, job.speed), job.token)
+            stream = self._synth.stream(Utterance(job.text, job.voice, job.speed), job.token, realtime=False)
             for count, _chunk in enumerate(stream, 1):
                 with self._lock:
                     self._prepared = count

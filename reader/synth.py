@@ -6,6 +6,7 @@ worker thread, the CLI on its main thread) and may cancel between or during chun
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,12 +16,16 @@ import numpy as np
 
 from reader.chunk_cache import ChunkCache
 from reader.engine import silence
+from reader.engine.onnx import MAX_TOKENS, SPEED_RANGE
 from reader.engine.priors import PriorBank
 from reader.engine.voices import VoiceBank, VoiceSpec, style_for
-from reader.engine.windowed import TAIL_SAMPLES, NormPrior, WindowPiece
-from reader.text.split import split_chunk, utterance_chunks
-from reader.engine.onnx import MAX_TOKENS, SPEED_RANGE
-from reader.types import SAMPLE_RATE, AudioChunk, CancelToken, Cancelled, ReaderError, TextChunk, Utterance
+from reader.engine.windowed import NormPrior, WindowedRun
+from reader.pace import PaceMeter, Playout, in_time
+from reader.text.g2p import Phonemes
+from reader.text.split import chunk_map, split_chunk, utterance_chunks
+from reader.types import (SAMPLE_RATE, AudioChunk, CancelToken, Cancelled, Decoded, ReaderError, TextChunk,
+                          Utterance, Word)
+from reader.words import FRAME_SAMPLES, WordFrames, pause_point, to_samples, word_frames
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,7 +45,7 @@ class Engine(Protocol):
     def tokenize(self, phonemes: str) -> list[int]: ...
 
     def run(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
-            cancel: CancelToken | None = None, speech_only: bool = False) -> np.ndarray: ...
+            cancel: CancelToken | None = None, speech_only: bool = False) -> Decoded: ...
 
 
 class WindowedEngine(Engine, Protocol):
@@ -53,11 +58,11 @@ class WindowedEngine(Engine, Protocol):
 
     def run_windows(self, token_ids: list[int], style: np.ndarray, speed: float, prior: NormPrior,
                     cancel: CancelToken | None = None, resume: int = 0,
-                    tail: np.ndarray | None = None) -> Iterator[WindowPiece]: ...
+                    tail: np.ndarray | None = None) -> WindowedRun: ...
 
 
 class Phonemizer(Protocol):
-    def phonemize(self, text: str, language: str) -> str: ...
+    def phonemize(self, text: str, language: str) -> Phonemes: ...
 
 
 @dataclass(frozen=True)
@@ -75,27 +80,103 @@ class SynthOptions:
     # plus ~0.13 s (G2P, encoder, the frames decoded around the speech), so the next chunk is
     # ready >= 0.55 s before the earlier ones have played (bench paragraph, 10 parts).
     ramp: float = 1.0
+    # A pause forced by a slow computer is put between words, at a phrase end (after , ; :)
+    # when one lies in the later part of the audio in hand, so it sounds like a reader
+    # pausing. Fades over 4 ms either side of it (silence.FADE_S).
+    phrase_marks: str = ",;:\u2014\u2013-)"
+
+
+@dataclass(frozen=True)
+class _ChunkKey:
+    """A chunk's audio in the cache: the same text, voice and speed sound the same."""
+
+    text: str
+    ends_sentence: bool
+    voice: str
+    speed: float
+
+
+@dataclass(frozen=True)
+class _WindowKey:
+    chunk: _ChunkKey
+    index: int
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """A chunk's words in model frames, and the first frame its decoded audio starts at."""
+
+    words: tuple[WordFrames, ...]
+    first_frame: int
+
+
+@dataclass(frozen=True, eq=False)
+class _Shaped:
+    """A whole chunk as played (trimmed, gap added) and its words, for the cache."""
+
+    audio: np.ndarray
+    words: tuple[Word, ...]
+
+    def __post_init__(self) -> None:
+        self.audio.setflags(write=False)
+
+    @property
+    def size(self) -> int:
+        return self.audio.size
+
+
+@dataclass(frozen=True, eq=False)
+class _KeptWindow:
+    """One decoded window as the model gave it (shaped again when replayed), its tail for
+    the next window's crossfade, and (window 0 only) the chunk's timing."""
+
+    audio: np.ndarray
+    tail: np.ndarray
+    final: bool
+    timing: _Timing | None = None
+
+    def __post_init__(self) -> None:
+        self.audio.setflags(write=False)
+        self.tail.setflags(write=False)
+
+    @property
+    def size(self) -> int:
+        return self.audio.size + self.tail.size
+
+
+@dataclass(frozen=True, eq=False)
+class _Part:
+    """Audio ready to hand out: words in its own samples; ends_word: it stops between words."""
+
+    audio: np.ndarray
+    final: bool
+    words: tuple[Word, ...] = ()
+    ends_word: bool = True
 
 
 class Synthesizer:
-    """Turns text into trimmed audio chunks: text pipeline, G2P, model, silence trimming.
+    """Turns text into trimmed audio chunks: text pipeline, G2P, model, silence trimming, word
+    timings, and pacing for a listener on a computer of any speed.
 
-    Responsible for chunking against the model's token limit and for the gaps between
-    chunks. Not responsible for playback, threads or loading assets.
+    Responsible for chunking against the model's token limit, for the gaps between chunks,
+    and, in real time (stream(realtime=True)), for putting any wait a slow model forces
+    between words. Not responsible for playback, threads or loading assets.
     """
 
     def __init__(self, engine: Engine, voices: VoiceBank, g2p: Phonemizer,
                  language_of: Callable[[str], str], options: SynthOptions = SynthOptions(),
-                 cache: ChunkCache | None = None, priors: PriorBank | None = None) -> None:
+                 cache: ChunkCache | None = None, priors: PriorBank | None = None,
+                 pace: PaceMeter | None = None) -> None:
         self.engine = engine
         # Norm priors by voice: with one, the first sentence is decoded in short windows
         # (first sound after ~18 frames) instead of being cut into a short first chunk.
         self.priors = priors
-        self.cache = cache  # finished chunks by (text, voice, speed): repeats skip the model
+        self.cache = cache  # finished chunks by _ChunkKey: repeats skip the model
         self.voices = voices
         self.g2p = g2p
         self.language_of = language_of
         self.options = options
+        self.pace = pace or PaceMeter()  # measured from every decode
 
     def check(self, utterance: Utterance) -> VoiceSpec:
         """Validate voice and speed up front so bad input fails before any work."""
@@ -119,7 +200,7 @@ class Synthesizer:
         def statistics() -> list[list[np.ndarray]]:
             runs = []
             for text in CALIBRATION_TEXTS:
-                ids = self.engine.tokenize(self.g2p.phonemize(text, language))[:MAX_TOKENS]
+                ids = self.engine.tokenize(self.g2p.phonemize(text, language).text)[:MAX_TOKENS]
                 if len(ids) < 20:  # the language's G2P made little of English text
                     raise ReaderError(f"too few phonemes ({len(ids)}) to calibrate")
                 runs.append(engine.statistics(ids, style_for(pack, len(ids)), 1.0, cancel))
@@ -134,34 +215,43 @@ class Synthesizer:
             return False
         return True
 
-    def stream(self, utterance: Utterance, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
+    def stream(self, utterance: Utterance, cancel: CancelToken | None = None, *,
+               realtime: bool = True) -> Iterator[AudioChunk]:
         """Yield AudioChunks as they are synthesized; the last one has is_last=True.
 
-        Yields nothing for text with nothing speakable. Stops quietly when cancelled.
+        realtime: the chunks are played as they come, so when the model falls behind, a part
+        ends between words (ends_word) and the rest follows once it can (off for files and
+        for preparing ahead, where nothing waits). Yields nothing for text with nothing
+        speakable. Stops quietly when cancelled.
         """
         spec = self.check(utterance)
         pack = self.voices.pack(spec)
         language = self.language_of(spec.primary)
         cancel = cancel or CancelToken()
         prior = self.priors.get(str(spec)) if self.priors is not None else None
+        playout = Playout() if realtime else None
         # With a prior the first sentence is one chunk, decoded in windows (its own prosody,
         # first sound as soon as a short cut would give it); without, a short first chunk.
         chunks = utterance_chunks(utterance.text, max_chars=self.options.max_chars,
                                   first_chunk_words=0 if prior is not None else self.options.first_chunk_words,
                                   ramp=self.options.ramp)
-        pieces = _Pieces(chunks, lambda text: self.engine.tokenize(self.g2p.phonemize(text, language)),
-                         utterance.text, cancel)
+        pieces = _Pieces(chunks, lambda text: self._phonemes(text, language), utterance.text, cancel)
+        run = _Run(spec, pack, utterance.speed, cancel, prior, playout, utterance.text)
+        first = True
         last_yielded: AudioChunk | None = None
-        while (audio_chunk := self._next_audio(pieces, spec, pack, utterance.speed, cancel, prior)) is not None:
+        while (audio_chunk := self._next_audio(pieces, run, first)) is not None:
             chunk, parts = audio_chunk
-            prior = None  # only the first chunk is windowed: the later ones have time
+            first = False
             try:
-                for audio, final in parts:
+                for part in parts:
                     # Whether more follows is known from the text alone: the next chunk's G2P
                     # waits until this one's audio is on its way (30-80 ms off the first sound).
-                    last = final and not pieces.more()
-                    if audio.size or (last and last_yielded is not None):
-                        last_yielded = AudioChunk(audio, chunk.sentence_index, chunk.span, is_last=last)
+                    last = part.final and not pieces.more()
+                    if part.audio.size or (last and last_yielded is not None):
+                        last_yielded = AudioChunk(part.audio, chunk.sentence_index, chunk.span, is_last=last,
+                                                  words=part.words, ends_word=part.ends_word or last)
+                        if playout is not None:
+                            playout.handed(last_yielded.duration_s)
                         yield last_yielded
             except Cancelled:
                 return
@@ -173,93 +263,159 @@ class Synthesizer:
             # What followed had nothing to say (e.g. only symbols): close the stream.
             yield AudioChunk(np.zeros(0, np.float32), last_yielded.sentence_index, last_yielded.span, is_last=True)
 
-    def _next_audio(self, pieces: _Pieces, spec: VoiceSpec, pack: np.ndarray, speed: float,
-                    cancel: CancelToken, prior: NormPrior | None = None
-                    ) -> tuple[TextChunk, Iterator[tuple[np.ndarray, bool]]] | None:
-        """The next chunk with speech and its shaped audio as (part, is the chunk's last)
-        pairs, from the cache when it is there (no G2P, no model); None at the end or when
-        cancelled. With a prior the chunk comes in windows (see windowed.py).
+    def _phonemes(self, text: str, language: str) -> tuple[Phonemes, list[int]]:
+        phonemes = self.g2p.phonemize(text, language)
+        return phonemes, self.engine.tokenize(phonemes.text)
+
+    def _next_audio(self, pieces: _Pieces, run: _Run, first: bool) -> tuple[TextChunk, Iterator[_Part]] | None:
+        """The next chunk with speech and its parts, from the cache when it is there (no G2P,
+        no model); None at the end or when cancelled. The first chunk comes in windows when
+        the voice has a prior (see windowed.py); a later one too when a whole decode would
+        not be ready before the audio ahead of it has played (a slow or busy computer).
 
         The model decodes only the speech: the silence it puts around it is trimmed anyway,
         and decoding it delays the first sound and costs ~4% more time on every later chunk."""
+        cancel, speed = run.cancel, run.speed
         while not cancel.cancelled and (chunk := pieces.next()) is not None:
-            key = (chunk.text, chunk.ends_sentence, str(spec), round(speed, 3))
-            audio = self.cache.get(key) if self.cache is not None else None
-            if audio is not None:
-                return chunk, iter([(audio, True)])
+            key = _ChunkKey(chunk.text, chunk.ends_sentence, str(run.spec), round(speed, 3))
+            shaped = self.cache.get(key) if self.cache is not None else None
+            if shaped is not None:
+                return chunk, iter([_Part(shaped.audio, True, shaped.words)])
             kept = self._kept_windows(key)
-            if kept and kept[-1][1]:  # every window of it is kept: no encoding needed
-                return chunk, self._replay(kept, chunk, speed)
-            token_ids = pieces.tokens(chunk)
+            if kept and kept[-1].final:  # every window of it is kept: no encoding needed
+                return chunk, self._windows(chunk, key, None, run, kept)
+            phonemes, token_ids = pieces.tokens(chunk)
             if not token_ids:  # nothing speakable, or cut again into smaller pieces
                 continue
-            if prior is not None:
-                return chunk, self._windows(chunk, key, token_ids, pack, speed, prior, kept, cancel)
+            if run.prior is not None and (first or kept or self._late(len(token_ids), run)):
+                return chunk, self._windows(chunk, key, (phonemes, token_ids), run, kept)
             try:
-                raw = self.engine.run(token_ids, style_for(pack, len(token_ids)), speed, cancel,
-                                      speech_only=True)
+                began = time.monotonic()
+                decoded = self.engine.run(token_ids, style_for(run.pack, len(token_ids)), speed, cancel,
+                                          speech_only=True)
+                took = time.monotonic() - began
             except Cancelled:
                 return None
             if cancel.cancelled:
                 return None
-            audio = self._shape_window(raw, 0, True, chunk, speed)  # one window: the whole chunk
+            frames = decoded.frames or len(decoded.audio) // FRAME_SAMPLES
+            self.pace.add(len(decoded.audio) // FRAME_SAMPLES, took)
+            self.pace.add_tokens(len(token_ids), frames, speed)
+            timing = _Timing(word_frames(phonemes, chunk.text, self._kept_char, decoded.durations, frames),
+                             decoded.first_frame)
+            audio, cut = self._shape_window(decoded.audio, 0, True, chunk, speed)  # one window: the whole chunk
+            shaped = _Shaped(audio, self._words(timing, cut, len(audio), chunk, run))
             if self.cache is not None:
-                audio = self.cache.put(key, audio)
-            return chunk, iter([(audio, True)])
+                self.cache.put(key, shaped)
+            return chunk, iter([_Part(shaped.audio, True, shaped.words)])
         return None
 
-    def _kept_windows(self, key: tuple) -> list[tuple[np.ndarray, bool, np.ndarray]]:
-        """The windows of a chunk kept in the cache, in order from the first: (audio, final,
-        tail for the next window's crossfade)."""
-        kept: list[tuple[np.ndarray, bool, np.ndarray]] = []
-        while self.cache is not None:
-            k = len(kept)
-            if (stored := self.cache.get((*key, k))) is not None:
-                kept.append((stored[:-TAIL_SAMPLES], False, stored[-TAIL_SAMPLES:]))
-            elif (stored := self.cache.get((*key, k, "final"))) is not None:
-                kept.append((stored, True, stored[:0]))
-                break
-            else:
+    def _late(self, tokens: int, run: _Run) -> bool:
+        """Whether a whole decode of `tokens` tokens would end after the audio handed out so
+        far has played, at the pace measured so far."""
+        spf = self.pace.seconds_per_frame
+        if run.playout is None or spf is None:
+            return False
+        return not in_time(spf * self.pace.frames_for(tokens, run.speed), run.playout.ahead())
+
+    def _kept_char(self, c: str) -> bool:
+        return bool(self.engine.tokenize(c))
+
+    def _words(self, timing: _Timing, cut: int, length: int, chunk: TextChunk, run: _Run) -> tuple[Word, ...]:
+        """The chunk's words in samples of its shaped audio, with the user's character spans."""
+        if not timing.words:
+            return ()
+        origin = chunk_map(chunk, run.source)
+        return to_samples(timing.words, timing.first_frame, cut, length, lambda s: origin.span(s.start, s.end))
+
+    def _kept_windows(self, key: _ChunkKey) -> list[_KeptWindow]:
+        """The windows of a chunk kept in the cache, in order from the first."""
+        kept: list[_KeptWindow] = []
+        while self.cache is not None and (window := self.cache.get(_WindowKey(key, len(kept)))) is not None:
+            kept.append(window)
+            if window.final:
                 break
         return kept
 
-    def _windows(self, chunk: TextChunk, key: tuple, token_ids: list[int], pack: np.ndarray, speed: float,
-                 prior: NormPrior, kept: list[tuple[np.ndarray, bool, np.ndarray]],
-                 cancel: CancelToken) -> Iterator[tuple[np.ndarray, bool]]:
-        """The chunk window by window: the kept ones first (a prepare() made them), then
-        the model from there. Each window is kept with its tail, so a later run resumes.
-
-        The first sound waits while the model is too slow for the windows to stay ahead of
-        it (WindowPiece.can_start): then the held windows come out as one part."""
-        yield from self._replay(kept, chunk, speed)
+    def _windows(self, chunk: TextChunk, key: _ChunkKey, tokens: tuple[Phonemes, list[int]] | None, run: _Run,
+                 kept: list[_KeptWindow]) -> Iterator[_Part]:
+        """The chunk window by window: the kept ones first (a prepare() made them), then the
+        model from there. Each window is kept, so a later run resumes. Paced (see _paced)."""
         engine: WindowedEngine = self.engine  # type: ignore[assignment]
-        tail = kept[-1][2] if kept else None
-        held: list[np.ndarray] = []
-        started = bool(kept)  # kept windows play at once: no pace is known before the model runs
-        for piece in engine.run_windows(token_ids, style_for(pack, len(token_ids)), speed, prior, cancel,
-                                        resume=len(kept), tail=tail):
-            if self.cache is not None:
-                if piece.final:
-                    self.cache.put((*key, piece.index, "final"), piece.audio.copy())
-                else:
-                    self.cache.put((*key, piece.index), np.concatenate([piece.audio, piece.tail]))
-            held.append(self._shape_window(piece.audio, piece.index, piece.final, chunk, speed))
-            if started or piece.can_start or piece.final:
-                started = True  # from here each window plays as it comes
-                yield np.concatenate(held) if len(held) > 1 else held[0], piece.final
-                held = []
+        timing = kept[0].timing if kept else None
+        # A kept window's successor is kept too (costs nothing), or about 1.25 times its size
+        # plus context to decode (windowed.plan).
+        windows: Iterator[tuple[_KeptWindow, int]] = (
+            (w, 0 if k + 1 < len(kept) or w.final else round(1.25 * w.audio.size / FRAME_SAMPLES) + 8)
+            for k, w in enumerate(kept))
+        if tokens is not None:
+            phonemes, ids = tokens
+            try:
+                started: WindowedRun = engine.run_windows(ids, style_for(run.pack, len(ids)), run.speed, run.prior,
+                                                          run.cancel, resume=len(kept),
+                                                          tail=kept[-1].tail if kept else None)
+            except Cancelled:
+                return
+            self.pace.add_tokens(len(ids), started.frames, run.speed)
+            if timing is None:
+                timing = _Timing(word_frames(phonemes, chunk.text, self._kept_char, started.durations,
+                                             started.frames), started.first_frame)
+            windows = _chain(windows, self._decoded(started, key, timing))
+        yield from self._paced(chunk, windows, timing or _Timing((), 0), run)
 
-    def _replay(self, kept: list[tuple[np.ndarray, bool, np.ndarray]], chunk: TextChunk,
-                speed: float) -> Iterator[tuple[np.ndarray, bool]]:
-        """Kept windows as (part, is the chunk's last) pairs, shaped like fresh ones."""
-        for k, (audio, final, _) in enumerate(kept):
-            yield self._shape_window(audio, k, final, chunk, speed), final
+    def _decoded(self, started: WindowedRun, key: _ChunkKey, timing: _Timing) -> Iterator[tuple[_KeptWindow, int]]:
+        """Fresh windows, kept in the cache as they come, with the frames the next one costs."""
+        for piece in started.pieces:
+            self.pace.add(piece.decoded_frames, piece.decode_s)
+            window = _KeptWindow(piece.audio.copy(), piece.tail.copy(), piece.final, timing if piece.index == 0 else None)
+            if self.cache is not None:
+                self.cache.put(_WindowKey(key, piece.index), window)
+            yield window, piece.next_frames
+
+    def _paced(self, chunk: TextChunk, windows: Iterator[tuple[_KeptWindow, int]], timing: _Timing,
+               run: _Run) -> Iterator[_Part]:
+        """Shaped windows as parts. In real time, a window goes out whole only if the next
+        one (next_frames to decode at the measured pace; 0: it is kept) will be ready before
+        the audio ahead has played; else only up to a pause point between words, and the
+        rest waits for the next window. With no word end in hand, all of it waits."""
+        held = np.zeros(0, np.float32)
+        held_at = 0  # sample of the chunk's audio where `held` begins
+        words: tuple[Word, ...] = ()
+        for index, (window, next_frames) in enumerate(windows):
+            shaped, cut = self._shape_window(window.audio, index, window.final, chunk, run.speed)
+            if index == 0:
+                words = self._words(timing, cut, 1 << 40, chunk, run)
+            pending = np.concatenate([held, shaped]) if held.size else shaped
+            if window.final:
+                yield _Part(pending, True, _words_in(words, held_at, len(pending)))
+                return
+            spf = self.pace.seconds_per_frame or 0.0
+            if run.playout is None or in_time(spf * next_frames, run.playout.ahead() + len(pending) / SAMPLE_RATE):
+                yield _Part(pending, False, _words_in(words, held_at, len(pending)), ends_word=False)
+                held, held_at = np.zeros(0, np.float32), held_at + len(pending)
+                continue
+            inside = _words_in(words, held_at, len(pending))
+            at = pause_point(inside, len(pending), lambda w: self._phrase_end(w, run.source))
+            if at is None or at <= 0:
+                held = pending  # no word ends in hand yet: it all waits for the next window
+                continue
+            out = silence.fade_edges(pending[:at].copy(), SAMPLE_RATE, start=False)
+            yield _Part(out, False, _words_in(words, held_at, at), ends_word=True)
+            held, held_at = silence.fade_edges(pending[at:].copy(), SAMPLE_RATE, end=False), held_at + at
+
+    def _phrase_end(self, word: Word, source: str) -> bool:
+        rest = source[word.span.end:word.span.end + 3].lstrip()
+        return bool(rest) and rest[0] in self.options.phrase_marks
 
     def _shape_window(self, audio: np.ndarray, index: int, final: bool, chunk: TextChunk,
-                      speed: float) -> np.ndarray:
-        speech = silence.trim_part(audio, SAMPLE_RATE, start=index == 0, end=final)
+                      speed: float) -> tuple[np.ndarray, int]:
+        """A window trimmed (the chunk's first and last only) with the gap after the chunk;
+        and how many samples were trimmed off its start."""
+        speech, cut = silence.trim_part_at(audio, SAMPLE_RATE, start=index == 0, end=final)
         # The pause after the chunk follows its last window even when that one was all silence.
-        return np.concatenate([speech, self._gap(chunk, speed)]) if final and (speech.size or index) else speech
+        if final and (speech.size or index):
+            speech = np.concatenate([speech, self._gap(chunk, speed)])
+        return speech, cut
 
     def _gap(self, chunk: TextChunk, speed: float) -> np.ndarray:
         if chunk.ends_sentence:
@@ -271,11 +427,35 @@ class Synthesizer:
         return np.zeros(int(gap / speed * SAMPLE_RATE), np.float32)
 
 
-class _Pieces:
-    """Text chunks -> (chunk, token ids) on demand; a chunk whose phonemes exceed the model's
-    limit is cut again. more() answers from the text alone, without G2P."""
+@dataclass(frozen=True, eq=False)
+class _Run:
+    """What every chunk of one stream shares."""
 
-    def __init__(self, chunks: Iterator[TextChunk], tokenize: Callable[[str], list[int]], source: str,
+    spec: VoiceSpec
+    pack: np.ndarray
+    speed: float
+    cancel: CancelToken
+    prior: NormPrior | None  # the voice's prior: windows possible
+    playout: Playout | None  # None: not played in real time
+    source: str  # the user's text: word spans point into it
+
+
+def _chain(first: Iterator, then: Iterator) -> Iterator:
+    yield from first
+    yield from then
+
+
+def _words_in(words: tuple[Word, ...], at: int, length: int) -> tuple[Word, ...]:
+    """The words that start in chunk samples [at, at + length), in that part's samples."""
+    return tuple(Word(w.span, w.start - at, w.end - at) for w in words if at <= w.start < at + length)
+
+
+class _Pieces:
+    """Text chunks -> (chunk, phonemes, token ids) on demand; a chunk whose phonemes exceed
+    the model's limit is cut again. more() answers from the text alone, without G2P."""
+
+    def __init__(self, chunks: Iterator[TextChunk], tokenize: Callable[[str], tuple[Phonemes, list[int]]],
+                 source: str,
                  cancel: CancelToken) -> None:
         self._chunks = chunks
         self._tokenize = tokenize
@@ -296,14 +476,14 @@ class _Pieces:
             return None
         return self._todo.popleft()
 
-    def tokens(self, piece: TextChunk) -> list[int]:
-        """Token ids for piece; [] if it has none, or if it was too long for the model and has
-        been put back as smaller pieces (next() returns those)."""
-        ids = self._tokenize(piece.text)
+    def tokens(self, piece: TextChunk) -> tuple[Phonemes, list[int]]:
+        """Phonemes and token ids for piece; no ids if it has none, or if it was too long for
+        the model and has been put back as smaller pieces (next() returns those)."""
+        phonemes, ids = self._tokenize(piece.text)
         if len(ids) > MAX_TOKENS and len(piece.text) >= 2:
             self._todo.extendleft(reversed(split_chunk(piece, source=self._source)))
-            return []
-        return ids[:MAX_TOKENS]
+            return phonemes, []
+        return phonemes, ids[:MAX_TOKENS]
 
 
 def render(chunks: Iterator[AudioChunk]) -> np.ndarray:

@@ -54,19 +54,50 @@ class PhonemeChunk:
     ends_sentence: bool
 
 
+@dataclass(frozen=True)
+class Word:
+    """One spoken word: its characters in the user's text and where it sounds, in samples
+    from the start of the AudioChunk that carries it (end may lie past that chunk's end when
+    the word goes on in the next part)."""
+
+    span: Span
+    start: int
+    end: int
+
+
 @dataclass(frozen=True, eq=False)
 class AudioChunk:
-    """Synthesized speech for one chunk, silence already trimmed to a natural gap."""
+    """Synthesized speech for one chunk (or one part of it), silence trimmed to a natural gap.
+
+    words: the words that start in this part, in order. ends_word: the audio ends between
+    words (always at a chunk's end; a part cut mid-word says False), so playback may pause
+    there without cutting a word."""
 
     samples: np.ndarray  # float32, mono, in [-1, 1], at sample_rate
     sentence_index: int
     span: Span
     is_last: bool  # the last chunk of the utterance
     sample_rate: int = SAMPLE_RATE
+    words: tuple[Word, ...] = ()
+    ends_word: bool = True
 
     @property
     def duration_s(self) -> float:
         return len(self.samples) / self.sample_rate
+
+
+@dataclass(frozen=True, eq=False)
+class Decoded:
+    """A model call's audio and what it knows of its timing.
+
+    durations: frames (25 ms at speed 1, already divided by the speed) per token, both pads
+    included, or None when the engine cannot tell; first_frame: the model frame that
+    audio[0] starts (the silent frames before the speech are not decoded)."""
+
+    audio: np.ndarray  # float32, 24 kHz
+    durations: np.ndarray | None = None
+    first_frame: int = 0
+    frames: int = 0  # frames the model made in all (decoded or not); 0: len(audio) / 600
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import threading
 import numpy as np
 
 from reader.engine.voices import VoiceBank
-from reader.types import CancelToken, Cancelled
+from reader.text.g2p import Phonemes, spaced_words
+from reader.types import CancelToken, Cancelled, Decoded
 
 NAMES = ["af_heart", "af_bella", "bf_emma", "am_adam"]
 
@@ -23,7 +24,7 @@ class FakeEngine:
         return [ord(c) % 100 + 1 for c in phonemes if not c.isspace()]
 
     def run(self, token_ids, style, speed=1.0, cancel: CancelToken | None = None,
-            speech_only: bool = False) -> np.ndarray:
+            speech_only: bool = False) -> Decoded:
         self.calls.append(list(token_ids))
         self.speech_only.append(speech_only)
         if self.block is not None and cancel is not None:
@@ -36,24 +37,30 @@ class FakeEngine:
         n = int(0.05 * 24_000 * len(token_ids) / speed)
         tone = 0.5 * np.sin(np.arange(n) * 2 * np.pi * 220 / 24_000)
         silence = np.zeros(int(0.3 * 24_000))
-        return np.concatenate([silence, tone, silence]).astype(np.float32)
+        return Decoded(np.concatenate([silence, tone, silence]).astype(np.float32))
 
 
 class FakeWindowedEngine(FakeEngine):
-    """Also decodes in windows: each window is 0.2 s of tone; can_start says, per window,
-    whether the audio so far would outlast the rest (what the real pace check decides)."""
+    """Also decodes in windows: window k is 0.2 s (8 frames) of tone, the tokens evenly over them;
+    decode_s[k] is what window k says its decode took (the pace the synthesizer sees)."""
 
-    def __init__(self, can_start: list[bool]) -> None:
+    def __init__(self, decode_s: list[float]) -> None:
         super().__init__()
-        self.can_start = can_start
+        self.decode_s = decode_s
 
     def run_windows(self, token_ids, style, speed, prior, cancel=None, resume=0, tail=None):
-        from reader.engine.windowed import WindowPiece
+        from reader.engine.windowed import WindowedRun, WindowPiece
 
-        n = len(self.can_start)
-        for k in range(resume, n):
-            tone = (0.5 * np.sin(np.arange(4800) * 2 * np.pi * 220 / 24_000)).astype(np.float32)
-            yield WindowPiece(k, tone, tone[:240] if k < n - 1 else tone[:0], k == n - 1, self.can_start[k])
+        n = len(self.decode_s)
+        durations = np.full(len(token_ids) + 2, 8 * n / (len(token_ids) + 2), np.float32)
+
+        def pieces():
+            for k in range(resume, n):
+                tone = (0.5 * np.sin(np.arange(4800) * 2 * np.pi * 220 / 24_000)).astype(np.float32)
+                yield WindowPiece(k, tone, tone[:240] if k < n - 1 else tone[:0], k == n - 1, 8, self.decode_s[k],
+                                  8 if k < n - 1 else 0)
+
+        return WindowedRun(durations, 0, 8 * n, pieces())
 
 
 class FakeG2P:
@@ -62,9 +69,10 @@ class FakeG2P:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
 
-    def phonemize(self, text: str, language: str) -> str:
+    def phonemize(self, text: str, language: str) -> Phonemes:
         self.calls.append((text, language))
-        return "".join(c for c in text.lower() if c.isalpha() or c == " ")
+        phonemes = "".join(c if c.isalpha() else " " for c in text.lower())
+        return Phonemes(phonemes, spaced_words(text, phonemes))
 
 
 def fake_voices(tmp_path) -> VoiceBank:

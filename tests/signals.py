@@ -91,3 +91,39 @@ def wait_heard(recorder, seconds: float = 0.15) -> np.ndarray:
     """Wait until the recording covers `seconds` past now (audio takes wall-clock time)."""
     recorder.wait_for(recorder.index_at(time.monotonic()) + int(seconds * REC_RATE))
     return recorder.samples()
+
+
+def played_runs(x: np.ndarray, runs: list[np.ndarray], start: int, max_pause_s: float = 20.0,
+                window_s: float = 0.5, search: int = REC_RATE // 10, skip_s: float = 1.0) -> list[tuple[int, float, int]]:
+    """Find each run of the reference (48 kHz audio that plays without a break; a pause may
+    follow it) in the recording x, in order, from index `start`.
+
+    Returns per run with sound: (where it starts in x, the lowest correlation of its
+    window_s windows with the recording, the largest drift of a window from where the run
+    start puts it, in samples). A stall inside a run shows as a drift or a low correlation.
+    The first skip_s of the first run are not compared: a new stream's first moments in the
+    server vary (the start has tests of its own)."""
+    found, pos, win = [], start, int(window_s * REC_RATE)
+    for run in runs:
+        loud = np.flatnonzero(np.abs(run) > 0.05)
+        if len(loud) == 0 or len(run) < win // 2:
+            pos += len(run)  # too short or silent to find: a pause may follow it all the same
+            continue
+        at = max(0, min(int(loud[0]), len(run) - win // 2))
+        head = run[at:at + win]
+        region = x[pos:pos + len(run) + int(max_pause_s * REC_RATE)]
+        k, _ = locate(head, region)
+        begin = pos + k - at
+        corrs, drifts = [], []
+        for s in range(int(skip_s * REC_RATE) if not found else 0, len(run) - win // 2, win):
+            seg = run[s:s + win]
+            if np.sqrt(np.mean(seg * seg)) < 0.02:
+                continue  # mostly silence: nothing to align
+            lo = max(0, begin + s - search)
+            j, c = locate(seg, x[lo:begin + s + len(seg) + search])
+            corrs.append(c)
+            drifts.append(lo + j - (begin + s))
+        if corrs:
+            found.append((begin, min(corrs), max(abs(d) for d in drifts)))
+        pos = begin + len(run)
+    return found

@@ -91,8 +91,8 @@ def test_say_after_prepare_starts_from_ready_audio(rig):
     _wait_for_cache(synth, 2)
     runs_at_write = []
     write = sink.write
-    sink.write = lambda samples, generation, mark=None: (
-        runs_at_write.append(len(engine.calls)) or write(samples, generation, mark))
+    sink.write = lambda samples, generation, mark=None, ends_word=False: (
+        runs_at_write.append(len(engine.calls)) or write(samples, generation, mark, ends_word=ends_word))
     sink.start_clock(speed=40)
     speaker.say(TEXT)
     events.wait_for("finished")
@@ -117,7 +117,7 @@ def test_say_of_other_text_cancels_the_preparation_at_once(tmp_path):
         events.wait_for("finished")
         # OTHER was synthesized; the cancelled run of TEXT left nothing in the cache
         assert len(synth.cache) >= 1
-        assert all(key[0] in OTHER for key in synth.cache._items)
+        assert all(key.text in OTHER for key in synth.cache._items)
     finally:
         sink.stop_clock()
         speaker.close()
@@ -131,7 +131,7 @@ def test_prepare_is_ignored_while_speaking(rig):
     speaker.prepare(OTHER)
     sink.start_clock(speed=40)
     events.wait_for("finished")
-    assert all(key[0] not in OTHER for key in synth.cache._items)
+    assert all(key.text not in OTHER for key in synth.cache._items)
     assert len(engine.calls) >= calls
 
 

@@ -111,22 +111,52 @@ def test_speed_shortens_audio(parts):
     assert len(fast) < len(slow) / 2
 
 
-@pytest.mark.parametrize("can_start,first_part_windows", [
-    ([True, True, True, True], 1),  # the model keeps pace: each window plays as it comes
-    ([False, False, True, False], 3),  # too slow at first: the first sound waits for 3 windows
-    ([False, False, False, False], 4),  # never: the whole sentence at once
-])
-def test_a_windowed_first_sentence_starts_once_its_windows_can_keep_ahead(tmp_path, can_start, first_part_windows):
+def _windowed(tmp_path, decode_s: list[float]):
     from reader.engine.windowed import NormPrior
 
     class Priors:
         def get(self, key):
             return NormPrior((), ())
 
-    engine = FakeWindowedEngine(can_start)
-    synth = Synthesizer(engine, fake_voices(tmp_path), FakeG2P(), language_of, SynthOptions(sentence_pause_s=0.0),
-                        priors=Priors())
-    chunks = [c for c in synth.stream(Utterance("Hello there, my dear old friend.")) if c.sentence_index == 0]
-    assert len(chunks) == 1 + len(can_start) - first_part_windows
-    assert 0.2 * first_part_windows - 0.05 <= chunks[0].duration_s <= 0.2 * first_part_windows
+    return Synthesizer(FakeWindowedEngine(decode_s), fake_voices(tmp_path), FakeG2P(), language_of,
+                       SynthOptions(sentence_pause_s=0.0), priors=Priors())
+
+
+WINDOWED = "Hello there, my dear old friend from the school by the river."
+
+
+def _cuts(chunks) -> list[int]:
+    """Sample positions (in the joined audio) where one part ends and the next begins."""
+    return list(np.cumsum([len(c.samples) for c in chunks])[:-1])
+
+
+def test_a_model_that_keeps_pace_plays_each_window_as_it_comes(tmp_path):
+    # 0.01 s per 0.2 s window: every next window is ready long before the audio ahead ends.
+    chunks = [c for c in _windowed(tmp_path, [0.01] * 6).stream(Utterance(WINDOWED)) if c.sentence_index == 0]
+    assert len(chunks) == 6 and all(len(c.samples) == 4800 for c in chunks[:-1])
+    assert [c.ends_word for c in chunks] == [False] * 5 + [True]  # joins mid-word: nothing waits there
     assert chunks[-1].is_last
+
+
+def test_a_slow_model_pauses_only_between_words(tmp_path):
+    # 1 s per 0.2 s window (5x slower than it plays): the audio in hand always runs out first.
+    fast = [c for c in _windowed(tmp_path, [0.01] * 6).stream(Utterance(WINDOWED))]
+    slow = [c for c in _windowed(tmp_path, [1.0] * 6).stream(Utterance(WINDOWED))]
+    assert all(c.ends_word for c in slow)  # every part may be followed by a wait
+    # The same audio, only cut elsewhere: at points between words, never inside one.
+    assert sum(len(c.samples) for c in slow) == sum(len(c.samples) for c in fast)
+    at, words = 0, []
+    for c in slow:
+        words += [(at + w.start, at + w.end) for w in c.words]
+        at += len(c.samples)
+    assert len(words) == 12 and [w for w in words if w[0] >= w[1]] == []
+    for cut in _cuts(slow):
+        assert not any(a < cut < b for a, b in words), f"a part ends inside a word at {cut}"
+    # Each word's span is the user's text of that word.
+    spans = [w.span for c in slow for w in c.words]
+    assert [WINDOWED[s.start:s.end] for s in spans][:3] == ["Hello", "there", "my"]
+
+
+def test_not_in_real_time_nothing_is_cut_at_words(tmp_path):
+    chunks = list(_windowed(tmp_path, [1.0] * 6).stream(Utterance(WINDOWED), realtime=False))
+    assert len(chunks) == 6 and [c.ends_word for c in chunks] == [False] * 5 + [True]

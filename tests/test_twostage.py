@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from reader.engine import silence
-from reader.engine.twostage import (ENERGY, F0, FEATURES, MARGIN_FRAMES, TAIL_MARGIN_FRAMES, model_parts,
+from reader.engine.twostage import (DURATIONS, ENERGY, F0, FEATURES, MARGIN_FRAMES, TAIL_MARGIN_FRAMES, model_parts,
                                     speech_window)
 from reader.types import SAMPLE_RATE, CancelToken, Cancelled
 
@@ -66,6 +66,7 @@ def _tiny_model(path, bias: float) -> None:
          helper.make_node("Add", ["t", "style"], [FEATURES]),
          helper.make_node("Mul", ["style", "speed"], [F0]),
          helper.make_node("Add", ["style", "bias"], [ENERGY]),
+         helper.make_node("Relu", ["t"], [DURATIONS]),
          helper.make_node("ReduceMean", [FEATURES, "time"], ["norm_mean"]),  # an instance norm's
          helper.make_node("CumSum", [F0, "one"], [phase]),
          helper.make_node("Sum", [FEATURES, F0, ENERGY, "style", "norm_mean", phase], ["audio"])],
@@ -75,7 +76,7 @@ def _tiny_model(path, bias: float) -> None:
         [helper.make_tensor("bias", TensorProto.FLOAT, [1], [bias]),
          helper.make_tensor("time", TensorProto.INT64, [1], [-1]),
          helper.make_tensor("one", TensorProto.INT64, [], [1])],
-        value_info=[tensor(FEATURES), tensor(F0), tensor(ENERGY)],  # newer onnx cuts only at typed tensors
+        value_info=[tensor(FEATURES), tensor(F0), tensor(ENERGY), tensor(DURATIONS)],  # newer onnx cuts only at typed tensors
     )
     onnx.save(helper.make_model(graph), str(path))
 
@@ -136,8 +137,8 @@ def _log_spectrogram(x: np.ndarray, n_fft: int = 1024, hop: int = 240) -> np.nda
 @pytest.mark.parametrize("phonemes", [SHORT, SENTENCE])
 def test_untrimmed_equals_full_model(model, phonemes):
     ids, style = _inputs(model, phonemes)
-    full = model["full"].run(ids, style, 1.0)
-    two = model["two"].run(ids, style, 1.0)
+    full = model["full"].run(ids, style, 1.0).audio
+    two = model["two"].run(ids, style, 1.0).audio
     assert two.shape == full.shape
     np.testing.assert_allclose(two, full, rtol=0, atol=1e-6)
 
@@ -146,8 +147,8 @@ def test_untrimmed_equals_full_model(model, phonemes):
 @pytest.mark.parametrize("phonemes,speed", [(SHORT, 1.0), (SENTENCE, 1.0), (SHORT, 0.8)])
 def test_trimmed_keeps_the_speech(model, phonemes, speed):
     ids, style = _inputs(model, phonemes)
-    full = model["full"].run(ids, style, speed)
-    two = model["two"].run(ids, style, speed, speech_only=True)
+    full = model["full"].run(ids, style, speed).audio
+    two = model["two"].run(ids, style, speed, speech_only=True).audio
 
     frames = len(full) // 600
     start, end = speech_window(model["two"].encode(ids, style, speed).energy, MARGIN_FRAMES, TAIL_MARGIN_FRAMES)

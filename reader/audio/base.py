@@ -110,13 +110,16 @@ class BufferedSink:
         return self._renderer
 
     # -- producer API ------------------------------------------------------------------------
-    def write(self, samples: np.ndarray, generation: int, mark: object | None = None) -> bool:
+    def write(self, samples: np.ndarray, generation: int, mark: object | None = None, *,
+              ends_word: bool = False) -> bool:
         """Queue float32 mono samples at input_rate; blocks while the ring is full.
 
         Returns True once all are queued; False at once when `generation` is older than the
         last flush, and False when a flush or an output failure drops them meanwhile (the
         failure also goes to on_error). `mark` goes to on_mark when the first of these
-        samples starts playing. Producer thread only.
+        samples starts playing. ends_word: these samples end between words, so the queue
+        may run dry after them (a pause, counted apart from underruns); they are then played
+        to their last sample before it does. Producer thread only.
         """
         x = np.asarray(samples, dtype=np.float32).reshape(-1)
         with self._lock:
@@ -134,11 +137,19 @@ class BufferedSink:
                 if generation < self._flushed_gen or epoch != self._epoch:
                     return False
                 y = self._convert(x, generation, rate)
+                if ends_word and rate != self.input_rate and len(x):
+                    # The resampler holds the last few ms back for the next write: out with
+                    # them, or a pause would cut the word's end off until the next part.
+                    y = np.concatenate([y, self._resampler.finish()])
                 if mark is not None:
                     self._marks.append((self._mark_position, mark))
                     self._wake_at = min(self._wake_at, self._mark_position + 1)
                 self._renderer.more_expected = True
-            return self._put(y, epoch)
+                self._renderer.pause_ok = False  # until all of these are in the ring
+            if not self._put(y, epoch):
+                return False
+            self._renderer.pause_ok = ends_word
+            return True
         finally:
             self._writing = False
 
@@ -281,8 +292,14 @@ class BufferedSink:
 
     @property
     def underruns(self) -> int:
-        """Times the queue ran dry while playing, with more expected and not paused."""
+        """Times the queue ran dry while playing, with more expected and not paused, where
+        the producer did not allow a pause (inside a word: a stall)."""
         return self._renderer.underruns if self._renderer is not None else 0
+
+    @property
+    def pauses(self) -> int:
+        """Times the queue ran dry between words, where the producer allowed it."""
+        return self._renderer.pauses if self._renderer is not None else 0
 
     # -- event side --------------------------------------------------------------------------
     def _report(self, message: str) -> None:

@@ -33,9 +33,13 @@ class Renderer:
         self.paused = False
         self.volume = 1.0
         self.more_expected = False  # the producer has more to write: running dry is an underrun
+        # ... unless what was written last ends between words: then running dry there is a
+        # pause the producer chose (a slow computer), not a stall inside a word.
+        self.pause_ok = False
         # -- audio-thread state ----------------------------------------------------------
         self.underruns = 0
         self.last_underrun_at = -1  # ring position of the latest underrun (for diagnosis)
+        self.pauses = 0  # times it ran dry where the producer allowed it (pause_ok)
         self.blocks = 0
         self._flush_seen = 0
         self._drop_to: int | None = None  # a flush waiting for its fade-out to finish
@@ -86,9 +90,12 @@ class Renderer:
             got = ring.take(out[o:])
             if got == 0:
                 out[o:] = 0.0
-                if self._env > 0 and self.more_expected:
-                    self.underruns += 1  # one per episode: _env is 0 until data returns
-                    self.last_underrun_at = ring.read
+                if self._env > 0 and self.more_expected:  # one per episode: _env is 0 until data returns
+                    if self.pause_ok:
+                        self.pauses += 1
+                    else:
+                        self.underruns += 1
+                        self.last_underrun_at = ring.read
                 self._env = 0  # whatever comes next starts with a fade-in
                 break
             if self._env < self.fade:

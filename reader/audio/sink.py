@@ -16,6 +16,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from reader.audio.base import BufferedSink
+from reader.audio.priority import raise_this_thread
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ class SoundDeviceSink(BufferedSink):
         self.samplerate = samplerate
         self.stream_opens = 0
         self.xruns = 0  # output underflows PortAudio reported (the device starved)
+        self.audio_priority: str | None = None  # what the callback's thread got (priority.py)
         self._block_s = block_s
         # 20 ms of device buffer: with PortAudio's "low" (10 ms here) the sound server filled
         # a 5 ms hole about once a minute while the model ran; stop/pause pay the extra 10 ms.
@@ -161,6 +163,7 @@ class SoundDeviceSink(BufferedSink):
             block = max(64, round(rate * self._block_s))
             self._prepare(rate, block)
             self._dead, self._stopping = None, False
+            self.audio_priority = None  # a new stream has a new callback thread
             stream = sd.OutputStream(samplerate=rate, blocksize=block, device=self.device, channels=1,
                                      dtype="float32", latency=self._latency, callback=self._callback,
                                      finished_callback=self._finished)
@@ -233,7 +236,10 @@ class SoundDeviceSink(BufferedSink):
 
     # -- audio thread ------------------------------------------------------------------------
     def _callback(self, outdata, _frames, _time, status) -> None:
-        """PortAudio's thread: render one block; only sets flags and Events."""
+        """PortAudio's thread: render one block; only sets flags and Events (and, on its first
+        call in a stream, asks once for a higher priority for this thread)."""
+        if self.audio_priority is None:
+            self.audio_priority = raise_this_thread()
         if status.output_underflow:
             self.xruns += 1
         renderer = self._renderer

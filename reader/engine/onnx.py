@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reader.types import CancelToken, Cancelled, ReaderError
+from reader.types import CancelToken, Cancelled, Decoded, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,8 +34,11 @@ class EngineOptions:
     # Hand the CPU arena back after every run: measured RSS 250-265 MB over 50 varied calls
     # instead of 580-700 MB, for a few per cent of speed.
     shrink_arena: bool = True
-    # Nice value added to the model's threads: audio callbacks and the sound server first.
-    nice: int = 10
+    # Nice value added to the model's threads. 0: speech is this user's interface, and at 10
+    # any busy program at normal priority starved it (a 3.6 s sentence took 56 s to make
+    # with one busy loop per core, 10-11 s at 0). The audio callback needs no protection
+    # from it: it only copies from a ring, with a 20 ms device buffer (audio/sink.py).
+    nice: int = 0
 
 
 def lower_this_thread(increment: int) -> None:
@@ -92,12 +95,13 @@ def make_run_options(options: EngineOptions):
 
 
 class ModelThread:
-    """The one thread that creates and runs a model's sessions, below normal priority.
+    """The one thread that creates and runs a model's sessions, at the nice value given
+    (EngineOptions.nice). Sessions created on this thread start their pool threads from it,
+    so those inherit its priority too. Calls from any thread wait for their result.
 
-    Measured here: with the model's threads at the audio callback's priority, the callback
-    was now and then late during long chunks and the sound server filled 5 ms holes (clicks)
-    that no underrun counter saw. Sessions created on this thread start their pool threads
-    from it, so those inherit its priority too. Calls from any thread wait for their result.
+    Once the model ran at nice 10 because, with a 5 ms device buffer, the audio callback was
+    now and then late during long chunks; the 20 ms buffer and the 1 ms GIL switch interval
+    (audio/sink.py) fixed that, and at nice 10 any busy program starved the speech.
     """
 
     def __init__(self, nice: int) -> None:
@@ -185,12 +189,13 @@ class KokoroOnnx:
         speed: float = 1.0,
         cancel: CancelToken | None = None,
         speech_only: bool = False,
-    ) -> np.ndarray:
+    ) -> Decoded:
         """Audio (float32, 24 kHz) for at most MAX_TOKENS ids. Raises Cancelled.
 
-        speech_only is a hint this engine cannot act on (TwoStageKokoro can): it decodes all."""
+        speech_only is a hint this engine cannot act on (TwoStageKokoro can): it decodes all.
+        It cannot tell the durations either (the graph does not output them)."""
         if not token_ids:
-            return np.zeros(0, np.float32)
+            return Decoded(np.zeros(0, np.float32))
         feeds = model_inputs(token_ids, style, speed)
         audio = run_cancellable(self._owner, self._session, feeds, self.options, cancel)[0]
-        return np.asarray(audio, dtype=np.float32).reshape(-1)
+        return Decoded(np.asarray(audio, dtype=np.float32).reshape(-1))

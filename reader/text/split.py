@@ -151,6 +151,12 @@ def _check(max_chars: int) -> None:
         raise ValueError(f"max_chars must be >= 1, got {max_chars}")
 
 
+def chunk_map(chunk: TextChunk, source: str) -> CleanText:
+    """The chunk's text with the user's character offsets of each character (word timings
+    report where each word is in the text the user gave)."""
+    return _map_for(chunk.text, chunk.span, source)
+
+
 def _map_for(text: str, span: Span, source: str | None) -> CleanText:
     """The origin map of text, which was cleaned from source[span]."""
     if source is not None and span.end <= len(source):
