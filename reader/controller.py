@@ -1,9 +1,12 @@
 """What each user command does, whoever sends it: hotkey, tray menu, control socket.
 
 No Qt here: the ui subscribes to changes with on_change and shows them. Commands may come
-from any thread; they run in order on one "commands" thread the Controller owns (capturing
-the selection runs helper programs, which must never block the GUI thread). Until the speech
-core has loaded, commands wait and run once it is ready.
+from any thread. status, stop, pause, resume and toggle act at once on the calling thread:
+the Speaker's methods only post work, and silence must never wait for a long operation. The
+others run in order on one "commands" thread the Controller owns (capturing the selection
+runs helper programs for up to seconds, which must never block the GUI thread; a changed
+setting is saved to disk). Until the speech core has loaded, commands wait and run once it
+is ready.
 """
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ _LOGGER = logging.getLogger(__name__)
 
 ACTIONS = ("read-selection", "read-clipboard", "pause", "resume", "toggle", "stop", "next", "previous",
            "faster", "slower", "say", "auto-read", "settings", "quit")
+# Commands that only post to the Speaker: done on the caller's thread, never queued behind a
+# read-selection that is still capturing the selection or a setting being saved.
+AT_ONCE = ("pause", "resume", "toggle", "stop")
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,12 @@ class Controller:
         self._lock = threading.Lock()
         self._status = Status("loading", voice, speed, None, False, "")
         self._observers: list[Callable[[Status], None]] = []
-        self._pending: list[tuple[str, dict]] = []
-        self._queue: queue.Queue[tuple[str, dict] | None] = queue.Queue()
+        # Commands as (name, args, stops when asked for): a read asked for before the latest
+        # stop is dropped, even one whose selection was being captured when the stop came.
+        self._pending: list[tuple[str, dict, int]] = []
+        self._queue: queue.Queue[tuple[str, dict, int] | None] = queue.Queue()
+        self._stops = 0  # stop commands so far
+        self._read_lock = threading.Lock()  # orders a read's say() with a stop
         self.on_settings: Callable[[], None] | None = None  # set by the ui
         # The user changed a setting with a command (faster, slower, auto-read): {field: value},
         # on the commands thread. The app saves it.
@@ -163,15 +173,31 @@ class Controller:
 
     # -- commands -------------------------------------------------------------------------
     def command(self, name: str, **args) -> dict:
-        """Queue a command (status answers at once). Thread-safe, never blocks."""
+        """Do a command of AT_ONCE now on this thread (status answers at once), queue the
+        others for the commands thread. Thread-safe, never waits for a queued command."""
         if name == "status":
             return {"ok": True, **self._status.as_dict()}
         if name not in ACTIONS:
             raise ReaderError(f"unknown command {name!r}")
         if name == "say" and not str(args.get("text", "")).strip():
             raise ReaderError("nothing to say")
-        self._queue.put((name, args))
+        if name in AT_ONCE and self._at_once(name):
+            return {"ok": True, "done": name, "state": self._status.state}
+        self._queue.put((name, args, self._stops))
         return {"ok": True, "queued": name, "state": self._status.state}
+
+    def _at_once(self, name: str) -> bool:
+        """Stop, pause, resume or toggle on the calling thread. False while the core loads:
+        then a pause, resume or toggle waits like any command (a stop has nothing to stop,
+        and the reads that waited for the core are dropped)."""
+        with self._read_lock:  # a read about to start speaking does so first; then this stops it
+            if name == "stop":
+                self._stops += 1
+            speaker = self._speaker
+        if speaker is None:
+            return name == "stop"
+        getattr(speaker, name)()
+        return True
 
     def selection_changed(self, text: str | None) -> None:
         """The selection has settled on new text (GUI thread): get its first words ready, so
@@ -187,7 +213,7 @@ class Controller:
         """The ui's clipboard watcher saw a change (GUI thread): read it if the policy says so."""
         decision = self.clipboard_policy.decide(text, formats)
         if decision.read:
-            self._queue.put(("say", {"text": text}))
+            self._queue.put(("say", {"text": text}, self._stops))
         elif decision.reason == "off":  # not a secret, not our own copy: read-clipboard may follow
             self._prepare(text)
         elif decision.reason == "too long":
@@ -197,16 +223,16 @@ class Controller:
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
-            name, args = item
+            name, args, stops = item
             try:
-                self._do(name, args)
+                self._do(name, args, stops)
             except ReaderError as exc:
                 self._update(message=str(exc))
                 self.cue("error")
             except Exception:
                 _LOGGER.exception("command %s failed", name)
 
-    def _do(self, name: str, args: dict) -> None:
+    def _do(self, name: str, args: dict, stops: int) -> None:
         if name == "auto-read":
             enabled = args.get("enabled")
             self.clipboard_policy.enabled = (not self.clipboard_policy.enabled) if enabled is None else bool(enabled)
@@ -225,15 +251,15 @@ class Controller:
         if speaker is None:  # still loading: honour it when ready
             with self._lock:
                 if self._speaker is None:
-                    self._pending = [p for p in self._pending if p[0] != name][-7:] + [(name, args)]
+                    self._pending = [p for p in self._pending if p[0] != name][-7:] + [(name, args, stops)]
                     return
                 speaker = self._speaker
         if name == "read-selection":
-            self._read(self._desktop.selection().text, speaker)
+            self._read(self._desktop.selection().text, speaker, stops)
         elif name == "read-clipboard":
-            self._read(self._desktop.clipboard(), speaker)
+            self._read(self._desktop.clipboard(), speaker, stops)
         elif name == "say":
-            self._read(str(args.get("text", "")), speaker)
+            self._read(str(args.get("text", "")), speaker, stops)
         elif name in ("faster", "slower"):
             getattr(speaker, name)()
             self._update(speed=speaker.speed)
@@ -244,11 +270,15 @@ class Controller:
                       "previous": speaker.previous_sentence}[name]
             method()
 
-    def _read(self, text: str, speaker) -> None:
-        if not text or not text.strip():
-            self.cue("empty")  # a short cue, nothing else
-            return
-        speaker.say(text)
+    def _read(self, text: str, speaker, stops: int) -> None:
+        """Speak text unless a stop came since it was asked for (commands thread)."""
+        with self._read_lock:
+            if stops != self._stops:
+                return
+            if text and text.strip():
+                speaker.say(text)  # only posts work: a stop waits for no more than that
+                return
+        self.cue("empty")  # a short cue, nothing else
 
 
-__all__ = ["ACTIONS", "Controller", "Status"]
+__all__ = ["ACTIONS", "AT_ONCE", "Controller", "Status"]

@@ -6,7 +6,7 @@ private (0700) and the socket itself 0600; the server also checks the peer's uid
 user cannot connect. A socket left behind by a crashed instance is taken over.
 
 Not responsible for what a command does (the Controller) or for threads other than its own
-accept thread.
+accept and request threads.
 """
 from __future__ import annotations
 
@@ -58,10 +58,12 @@ def _answers(path: Path) -> bool:
 
 
 class ControlServer:
-    """Owns the listening socket and its accept thread ("control").
+    """Owns the listening socket, its accept thread ("control") and a short-lived thread per
+    request ("control-request"): a `ctl stop` is never held up behind another client, e.g. a
+    long `ctl say` still being read or a client that connected and sends nothing (5 s).
 
-    handler(cmd, **args) -> reply runs on the accept thread, one request at a time: it must only
-    read state or post work, never block for long.
+    handler(cmd, **args) -> reply runs on the request's thread, so requests may overlap: it
+    must be thread-safe, only read state or post work, and never block for long.
     """
 
     def __init__(self, handler: Callable[..., dict], path: Path | None = None) -> None:
@@ -99,11 +101,14 @@ class ControlServer:
                 conn, _ = self._sock.accept()
             except OSError:
                 break  # closed
-            with conn:
-                try:
-                    self._one(conn)
-                except Exception:  # a bad client must not stop the server
-                    _LOGGER.exception("control request failed")
+            threading.Thread(target=self._request, args=(conn,), name="control-request", daemon=True).start()
+
+    def _request(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                self._one(conn)
+            except Exception:  # a bad client must not stop the server
+                _LOGGER.exception("control request failed")
 
     def _one(self, conn: socket.socket) -> None:
         conn.settimeout(_TIMEOUT_S)

@@ -134,6 +134,38 @@ def test_flush_releases_a_producer_blocked_on_a_full_ring():
     assert result == [False]
 
 
+def test_flush_does_not_wait_for_a_chunk_being_resampled(monkeypatch):
+    """Resampling a long chunk takes ~1 ms per second of audio (more on a busy machine): a
+    stop must not wait for it, so it runs outside the lock flush() takes."""
+    import soxr
+
+    converting, release = threading.Event(), threading.Event()
+
+    class SlowStream(soxr.ResampleStream):
+        def resample_chunk(self, x, last=False):
+            if len(x):
+                converting.set()
+                release.wait(10)
+            return super().resample_chunk(x, last=last)
+
+    monkeypatch.setattr(soxr, "ResampleStream", SlowStream)
+    sink = FakeSink(rate=48_000)
+    result = []
+    producer = threading.Thread(target=lambda: result.append(sink.write(tone(1.0), 5, mark="late")))
+    producer.start()
+    try:
+        assert converting.wait(5)
+        flusher = threading.Thread(target=sink.flush, args=(6,))
+        flusher.start()
+        flusher.join(timeout=2)
+        assert not flusher.is_alive(), "flush() waited for the resampling"
+    finally:
+        release.set()
+        producer.join(timeout=5)
+    assert result == [False] and sink.queued == 0  # what it made after the flush is dropped
+    assert sink.write(tone(0.1), 6) and sink.queued > 0  # and the next generation plays
+
+
 def test_producer_blocks_until_the_clock_frees_room():
     sink = FakeSink(buffer_s=0.1, block=240)
     src = tone(0.5)

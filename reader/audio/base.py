@@ -136,36 +136,35 @@ class BufferedSink:
             with self._lock:
                 if generation < self._flushed_gen or epoch != self._epoch:
                     return False
-                y = self._convert(x, generation, rate)
-                if ends_word and rate != self.input_rate and len(x):
-                    # The resampler holds the last few ms back for the next write: out with
-                    # them, or a pause would cut the word's end off until the next part.
-                    y = np.concatenate([y, self._resampler.finish()])
+                # Ending between words, the resampler gives all it holds (else a pause there
+                # would cut off the word's last few ms until the next part).
+                convert = self._convert(x, generation, rate, last=ends_word and len(x) > 0)
                 if mark is not None:
                     self._marks.append((self._mark_position, mark))
                     self._wake_at = min(self._wake_at, self._mark_position + 1)
                 self._renderer.more_expected = True
                 self._renderer.pause_ok = False  # until all of these are in the ring
-            if not self._put(y, epoch):
+            if not self._put(convert(), epoch):  # converted unlocked: flush() never waits for it
                 return False
             self._renderer.pause_ok = ends_word
             return True
         finally:
             self._writing = False
 
-    def _convert(self, x: np.ndarray, generation: int, rate: int) -> np.ndarray:
-        """Resample to the output rate; sets _mark_position (where x's first sample lands)."""
+    def _convert(self, x: np.ndarray, generation: int, rate: int, last: bool = False) -> Callable[[], np.ndarray]:
+        """x's conversion to the output rate, to run after releasing the lock (lock held);
+        sets _mark_position (where x's first sample lands)."""
         rs, ring = self._resampler, self._ring
         if rate == self.input_rate:
             self._mark_position = ring.written
-            return np.clip(x, -1.0, 1.0)
+            return lambda: np.clip(x, -1.0, 1.0)
         if not rs.matches(generation, rate):
             # An undrained previous generation: keep its tail (never block: the lock is held).
             tail = rs.finish()
             ring.put(tail[: ring.free()])
             rs.begin(generation, rate, ring.written)
         self._mark_position = rs.output_position()
-        return rs.feed(x)
+        return rs.feed(x, last)
 
     def _put(self, y: np.ndarray, epoch: int) -> bool:
         ring = self._ring

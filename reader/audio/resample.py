@@ -1,6 +1,8 @@
 """Rate conversion of streamed chunks, outside the audio callback."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 _EMPTY = np.zeros(0, np.float32)
@@ -14,7 +16,8 @@ class ChunkResampler:
     output_position() tells where the next input sample will land in the ring.
     Output is clipped to [-1, 1] (band-limiting can overshoot).
 
-    Not responsible for choosing rates or for thread safety (its owner holds a lock).
+    Not responsible for choosing rates or for thread safety (its owner holds a lock, except
+    around the conversion feed() returns).
     """
 
     def __init__(self, in_rate: int) -> None:
@@ -39,9 +42,17 @@ class ChunkResampler:
         """Ring position of the next input sample's output."""
         return self._start + round(self._consumed * self.out_rate / self.in_rate)
 
-    def feed(self, x: np.ndarray) -> np.ndarray:
+    def feed(self, x: np.ndarray, last: bool = False) -> Callable[[], np.ndarray]:
+        """Count x as fed (under the owner's lock) and return its conversion, for the owner
+        to run after releasing that lock: ~1 ms per second of audio, which a flush must not
+        wait for. A reset() meanwhile leaves the stream it uses alone (the owner then drops
+        what it made). last: x is all of this stream (the conversion includes what soxr
+        holds back; the next feed needs a begin())."""
+        stream = self._stream
         self._consumed += len(x)
-        return np.clip(self._stream.resample_chunk(x), -1.0, 1.0)
+        if last:
+            self._stream = None
+        return lambda: np.clip(stream.resample_chunk(x, last=last), -1.0, 1.0)
 
     def finish(self) -> np.ndarray:
         """The samples soxr still holds (its filter delay); ends the stream."""

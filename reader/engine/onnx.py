@@ -36,8 +36,8 @@ class EngineOptions:
     shrink_arena: bool = True
     # Nice value added to the model's threads. 0: speech is this user's interface, and at 10
     # any busy program at normal priority starved it (a 3.6 s sentence took 56 s to make
-    # with one busy loop per core, 10-11 s at 0). The audio callback needs no protection
-    # from it: it only copies from a ring, with a 20 ms device buffer (audio/sink.py).
+    # with one busy loop per core, 10-11 s at 0). The audio callback's thread asks for a
+    # higher priority instead (audio/priority.py).
     nice: int = 0
 
 
