@@ -109,13 +109,14 @@ def played_runs(x: np.ndarray, runs: list[np.ndarray], start: int, max_pause_s: 
         if len(loud) == 0 or len(run) < win // 2:
             pos += len(run)  # too short or silent to find: a pause may follow it all the same
             continue
-        at = max(0, min(int(loud[0]), len(run) - win // 2))
+        skip = int(skip_s * REC_RATE) if not found else 0
+        at = max(0, min(max(int(loud[0]), skip), len(run) - win))  # anchor past a stream's first moments
         head = run[at:at + win]
         region = x[pos:pos + len(run) + int(max_pause_s * REC_RATE)]
         k, _ = locate(head, region)
         begin = pos + k - at
         corrs, drifts = [], []
-        for s in range(int(skip_s * REC_RATE) if not found else 0, len(run) - win // 2, win):
+        for s in range(skip, len(run) - win // 2, win):
             seg = run[s:s + win]
             if np.sqrt(np.mean(seg * seg)) < 0.02:
                 continue  # mostly silence: nothing to align

@@ -3,9 +3,9 @@
 The model runs at normal priority (speech is this user's interface: at nice 10 any busy
 program starved it). The PortAudio callback then competes with the model's threads for
 the cores; a callback more than one device buffer (20 ms) late is a hole in the sound. So
-the callback's own thread asks for more: SCHED_FIFO (as sound servers give their data
-threads), else a negative nice value; as an ordinary user without either right, neither
-is granted and it runs as before.
+the callback's own thread asks for a negative nice value, as PipeWire gives its clients'
+threads; as an ordinary user without that right it runs as before. (Not SCHED_FIFO: this
+thread is PortAudio's ALSA polling thread, running Python; untried there.)
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import os
 import sys
 import threading
 
-FIFO_PRIORITY = 20  # below PipeWire's and PulseAudio's own data threads (88 and 5+)
 NICE = -11  # what PipeWire's clients get without real-time rights
 
 
@@ -22,12 +21,6 @@ def raise_this_thread() -> str:
     only (elsewhere: "normal"). Call once, from the thread itself."""
     if not sys.platform.startswith("linux"):
         return "normal"
-    try:
-        os.sched_setscheduler(0, os.SCHED_FIFO | getattr(os, "SCHED_RESET_ON_FORK", 0),
-                              os.sched_param(FIFO_PRIORITY))
-        return f"SCHED_FIFO {FIFO_PRIORITY}"
-    except (OSError, AttributeError):
-        pass
     try:
         tid = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, tid, NICE)
