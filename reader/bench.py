@@ -106,7 +106,7 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
         if i in (10, utterances):
             rss[i] = rss_mb()
     return {
-        "threads": synth.engine.options.threads or __import__("reader.engine.onnx").engine.onnx.physical_cores(),
+        "threads": synth.engine.threads,  # given, or measured on the first run (engine/threads.py)
         "load_s": round(load_s, 3),
         "model_load_s": round(times.model_s, 3),
         "g2p_load_s": round(times.g2p_s, 3),

@@ -192,10 +192,10 @@ def _paragraph_leads(sink, speaker, listener, paragraph: str) -> list[float]:
     played: dict[int, float] = {}
     write, on_mark = sink.write, sink.on_mark
 
-    def timed_write(samples, generation, mark=None):
+    def timed_write(samples, generation, mark=None, *, ends_word=False):
         if mark is not None:
             written[id(mark)] = time.perf_counter()
-        return write(samples, generation, mark)
+        return write(samples, generation, mark, ends_word=ends_word)
 
     def timed_mark(mark):
         played[id(mark)] = time.perf_counter()

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reader.pace import SLOW_PACE, slow_message
 from reader.sources.clipboard import ClipboardPolicy
 from reader.types import ReaderError, Span
 
@@ -38,10 +39,11 @@ class Status:
     sentence: int | None  # index of the sentence being read
     auto_read: bool
     message: str  # the last error or notice, "" if none (never user text)
+    pace: float | None = None  # seconds of audio made per second of work, as last measured
 
     def as_dict(self) -> dict:
         return {"state": self.state, "voice": self.voice, "speed": self.speed, "sentence": self.sentence,
-                "auto_read": self.auto_read, "message": self.message}
+                "auto_read": self.auto_read, "message": self.message, "pace": self.pace}
 
 
 class Controller:
@@ -60,6 +62,7 @@ class Controller:
         self._speaker = None
         self._lock = threading.Lock()
         self._status = Status("loading", voice, speed, None, False, "")
+        self._slow_said = ""  # the slow-computer notice last shown, to clear it once speech keeps up
         self._observers: list[Callable[[Status], None]] = []
         # Commands as (name, args, stops when asked for): a read asked for before the latest
         # stop is dropped, even one whose selection was being captured when the stop came.
@@ -163,7 +166,15 @@ class Controller:
                      message="" if state.value != "error" else self._status.message)
 
     def sentence_started(self, index: int, span: Span) -> None:
-        self._update(sentence=index)
+        speaker = self._speaker
+        pace = speaker.pace if speaker is not None else None
+        changes: dict = {"sentence": index, "pace": None if pace is None else round(pace, 2)}
+        if pace is not None and pace < SLOW_PACE:
+            # The tooltip says why it pauses between words, and what helps.
+            changes["message"] = self._slow_said = slow_message(pace)
+        elif self._slow_said and self._status.message == self._slow_said:
+            changes["message"] = self._slow_said = ""
+        self._update(**changes)
 
     def finished(self) -> None:
         pass

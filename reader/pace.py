@@ -84,10 +84,13 @@ class Playout:
         self._runs_out = max(now, self._runs_out) + seconds
 
 
+SLOW_PACE = 1.0  # below this the model makes speech slower than it plays: waits between words
+
+
 def slow_message(pace: float) -> str:
     """What the tray says when speech cannot keep up (no user text)."""
     return (f"This computer makes speech at {pace:.2f}x reading speed; expect short pauses between "
             "words. Closing busy programs helps; so does a higher speed setting (less work).")
 
 
-__all__ = ["PaceMeter", "Playout", "in_time", "slow_message", "FRAME_S"]
+__all__ = ["PaceMeter", "Playout", "in_time", "slow_message", "SLOW_PACE", "FRAME_S"]

@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from reader.audio.sink import AudioSink
+from reader.pace import PaceMeter
 from reader.text.split import sentences
 from reader.types import CancelToken, Cancelled, ReaderError, Span, Utterance
 
@@ -29,6 +30,11 @@ RESTART_WINDOW_S = 1.5  # previous_sentence() this soon after a sentence began g
 SPEED_STEP = 0.1
 MAX_SENTENCE_PAUSE_S = 5.0
 PREPARE_CHUNKS = 2  # chunks synthesized ahead for prepare(): the first, and the one after it
+# ... and on a computer slower than this pace (seconds of audio per second of work), where
+# the rest would not keep ahead, as much more as this (seconds of audio, ~11 MB): a hotkey
+# pressed seconds later then plays whole prepared sentences.
+PREPARE_ALL_BELOW_PACE = 2.0
+PREPARE_MAX_S = 120.0
 
 
 class State(str, enum.Enum):
@@ -51,6 +57,8 @@ class Listener(Protocol):
 
 
 class Synth(Protocol):
+    pace: PaceMeter  # how fast the model makes speech now
+
     def check(self, utterance: Utterance) -> object: ...
 
     def stream(self, utterance: Utterance, cancel: CancelToken | None = None, *, realtime: bool = True): ...
@@ -145,6 +153,11 @@ class Speaker:
     @property
     def state(self) -> State:
         return self._state
+
+    @property
+    def pace(self) -> float | None:
+        """Seconds of audio the model makes per second of work now (None before any)."""
+        return self._synth.pace.pace
 
     @property
     def sentence(self) -> tuple[int, Span] | None:
@@ -407,10 +420,14 @@ class Speaker:
             _LOGGER.debug("cannot open the output ahead: %s", exc)
         try:
             stream = self._synth.stream(Utterance(job.text, job.voice, job.speed), job.token, realtime=False)
-            for count, _chunk in enumerate(stream, 1):
+            made_s = 0.0
+            for count, chunk in enumerate(stream, 1):
+                made_s += chunk.duration_s
                 with self._lock:
                     self._prepared = count
-                if count >= PREPARE_CHUNKS or job.token.cancelled or not self._jobs.empty():
+                if job.token.cancelled or not self._jobs.empty():
+                    break
+                if count >= PREPARE_CHUNKS and not self._keep_preparing(made_s):
                     break
             stream.close()
         except ReaderError as exc:  # e.g. the voice went away: the real request will say so
@@ -421,6 +438,12 @@ class Speaker:
             with self._lock:
                 if self._preparing is job:
                     self._preparing = None
+
+    def _keep_preparing(self, made_s: float) -> bool:
+        """Past the first chunks: only where the model is too slow for the rest to keep ahead
+        of playback, and within PREPARE_MAX_S of audio (the cache holds more)."""
+        pace = self._synth.pace.pace
+        return pace is not None and pace < PREPARE_ALL_BELOW_PACE and made_s < PREPARE_MAX_S
 
     def _calibrate(self, job: _Prepare) -> None:
         """Make job.voice's prior (worker thread); a request queued meanwhile cancels it."""

@@ -42,6 +42,8 @@ CALIBRATION_TEXTS = (
 class Engine(Protocol):
     """What the synthesizer needs of a model (TwoStageKokoro, KokoroOnnx, or a fake in unit tests)."""
 
+    threads: int  # the model's intra-op threads (given, or measured on the first run)
+
     def tokenize(self, phonemes: str) -> list[int]: ...
 
     def run(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,

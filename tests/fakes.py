@@ -19,6 +19,7 @@ class FakeEngine:
         self.calls: list[list[int]] = []
         self.speech_only: list[bool] = []  # per call: only the speech asked for
         self.block = block  # when set, run() waits for cancellation (to test cancel mid-run)
+        self.threads = 1
 
     def tokenize(self, phonemes: str) -> list[int]:
         return [ord(c) % 100 + 1 for c in phonemes if not c.isspace()]

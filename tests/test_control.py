@@ -19,7 +19,7 @@ from reader.sources.clipboard import ClipboardPolicy
 from reader.sources.selection import Capture
 from reader.speaker import Speaker, State
 from reader.synth import Synthesizer
-from reader.types import ReaderError
+from reader.types import ReaderError, Span
 from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
 
 FIGURES: dict[str, str] = {}  # printed at the end of the run (conftest.py)
@@ -57,6 +57,7 @@ class FakeSpeaker:
     def __init__(self) -> None:
         self.calls: list[tuple] = []
         self.speed = 1.0
+        self.pace: float | None = None
         self.called = threading.Semaphore(0)
 
     def _record(self, *call) -> None:
@@ -398,3 +399,17 @@ def test_ctl_stop_pause_status_answer_within_50ms_under_full_load(tmp_path):
         FIGURES[f"ctl_answer_{label}_ms"] = "median {:.2f} p95 {:.2f} max {:.2f}".format(*_quantiles_ms(times))
     assert [c[0] for c in speaker.calls].count("stop") == 100  # each acted while the capture hung
     assert _quantiles_ms(loaded)[1] < 50, FIGURES
+
+
+def test_status_gives_the_pace_and_the_tooltip_says_when_speech_cannot_keep_up(control):
+    controller, _, _ = control
+    speaker = FakeSpeaker()
+    controller.attach(speaker)
+    speaker.pace = 0.85  # a slow computer: the model makes 0.85 s of audio per second
+    controller.sentence_started(0, Span(0, 5))
+    status = controller.command("status")
+    assert status["pace"] == 0.85 and "0.85x reading speed" in status["message"]
+    assert "Closing busy programs" in status["message"]
+    speaker.pace = 3.2  # keeps up again: the notice goes
+    controller.sentence_started(1, Span(6, 9))
+    assert controller.command("status")["pace"] == 3.2 and controller.status.message == ""

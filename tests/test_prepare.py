@@ -85,6 +85,15 @@ def test_prepare_makes_the_first_chunks_and_never_plays_them(rig):
     assert speaker.state is State.IDLE
 
 
+def test_on_a_slow_computer_prepare_goes_on_through_the_text(rig):
+    speaker, sink, events, engine, synth = rig
+    synth.pace.add(frames=40, seconds=2.0)  # 1 s of audio took 2 s: 0.5x, the rest would be late
+    speaker.prepare(TEXT)
+    _wait_for_cache(synth, 3)  # every sentence, not just the first two chunks
+    speaker.close()
+    assert len(engine.calls) == 3 and sink.played().size == 0 and events.events == []
+
+
 def test_say_after_prepare_starts_from_ready_audio(rig):
     speaker, sink, events, engine, synth = rig
     speaker.prepare(TEXT)

@@ -30,6 +30,7 @@ class Tap:
 
     def __init__(self, synth) -> None:
         self.synth = synth
+        self.pace = synth.pace
         self.chunks: list = []
         self.times: list[float] = []  # monotonic time each chunk reached the Speaker (diagnosis)
 

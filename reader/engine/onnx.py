@@ -167,6 +167,7 @@ class KokoroOnnx:
         import onnxruntime as ort
 
         self.options = options
+        self.threads = options.threads or physical_cores()
         so = session_options(options)
         self._owner = ModelThread(options.nice)
         try:

@@ -33,12 +33,17 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from reader.engine.onnx import EngineOptions, ModelThread, load_vocab, model_inputs, run_cancellable, session_options
+from reader.atomic import write_text_atomic
+from reader.engine.onnx import (EngineOptions, ModelThread, load_vocab, model_inputs, physical_cores, run_cancellable,
+                                session_options)
+from reader.engine.threads import pick_threads
 from reader.engine.windowed import (PHASE_INPUT, NormPrior, WindowedRun, decode_windows, norm_statistics,
                                     own_feeds, windowed_decoder)
 from reader.types import CancelToken, Decoded, ReaderError
@@ -174,13 +179,8 @@ def model_parts(model_path: Path) -> tuple[Path, Path]:
             shutil.rmtree(old, ignore_errors=True)
         _extract(model_path, *parts)
     if known != {**key, "sha256": sha}:
-        tmp = stamp.with_name(f"{stamp.name}.part-{secrets.token_hex(6)}")
-        try:
-            tmp.write_text(json.dumps({**key, "sha256": sha}))
-            os.replace(tmp, stamp)
-        except OSError:  # only saves re-hashing on the next start
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        with contextlib.suppress(OSError):  # only saves re-hashing on the next start
+            write_text_atomic(stamp, json.dumps({**key, "sha256": sha}))
     return parts
 
 
@@ -197,10 +197,11 @@ class TwoStageKokoro:
         self.options = options
         self.margin_frames = margin_frames
         self.tail_margin_frames = tail_margin_frames
-        so = session_options(options)
         self._owner = ModelThread(options.nice)
 
-        def load(encoder: Path, decoder: Path) -> None:
+        def load(encoder: Path, decoder: Path, record: Path | None) -> None:
+            self.threads = options.threads or self._measured_threads(decoder, record)
+            so = session_options(replace(options, threads=self.threads))
             self._encoder, self._decoder = (
                 self._owner.call(ort.InferenceSession, str(part), so, providers=["CPUExecutionProvider"])
                 for part in (encoder, decoder))
@@ -210,7 +211,8 @@ class TwoStageKokoro:
 
         try:
             try:
-                load(*model_parts(Path(model_path)))
+                encoder, decoder = model_parts(Path(model_path))
+                load(encoder, decoder, decoder.with_name(decoder.name.removesuffix(".decoder.onnx") + ".threads.json"))
             except OSError as exc:
                 # A read-only model directory: split into a temp dir; sessions do not need the
                 # files once loaded. (Loading from bytes instead would keep ~92 MB of copies
@@ -219,13 +221,36 @@ class TwoStageKokoro:
                 with tempfile.TemporaryDirectory(prefix="kokoro-parts-") as tmp:
                     parts = tuple(Path(tmp) / f"{part}.onnx" for part in ("encoder", "decoder"))
                     _extract(Path(model_path), *parts)
-                    load(*parts)
+                    load(*parts, None)
                     self.prior_dir = None  # nowhere to keep priors: calibrated once per run
         except ReaderError:
             raise
         except Exception as exc:  # onnx and onnxruntime raise their own untyped errors
             raise ReaderError(f"cannot load the Kokoro model {model_path}: {exc}") from exc
         self._vocab = load_vocab()
+
+    def _measured_threads(self, decoder: Path, record: Path | None) -> int:
+        """One thread or one per physical core, whichever decodes faster here (threads.py);
+        measured on the first run, then read from `record`."""
+        import onnxruntime as ort
+
+        def time_decode(threads: int) -> float:
+            so = session_options(replace(self.options, threads=threads))
+            session = self._owner.call(ort.InferenceSession, str(decoder), so, providers=["CPUExecutionProvider"])
+            names = tuple(o.name.removesuffix("/own") for o in session.get_outputs()[1:])
+            frames = 40  # ~0.3 s of work with 2 fast cores: long enough to tell
+            zeros = Encoded(*(np.zeros(shape, np.float32) for shape in ((1, 512, frames), (1, 2 * frames),
+                                                                         (1, 2 * frames), (1, frames))))
+            feeds = {**self._decoder_feeds(zeros, np.zeros(256, np.float32), 0, frames), **own_feeds(names)}
+            began = time.perf_counter()
+            self._owner.call(session.run, None, feeds)
+            return time.perf_counter() - began
+
+        try:
+            return pick_threads(physical_cores(), time_decode, record)
+        except Exception as exc:  # a graph this cannot feed (tests' toy models): all cores
+            _LOGGER.debug("cannot measure the thread count: %s", exc)
+            return physical_cores()
 
     def tokenize(self, phonemes: str) -> list[int]:
         """Phoneme ids; characters outside the model's vocabulary are dropped."""
