@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from reader.audio.sink import AudioSink
+from reader.chunk_cache import ChunkCache
 from reader.pace import PaceMeter
 from reader.text.split import sentences
 from reader.types import CancelToken, Cancelled, ReaderError, Span, Utterance
@@ -58,8 +59,11 @@ class Listener(Protocol):
 
 class Synth(Protocol):
     pace: PaceMeter  # how fast the model makes speech now
+    cache: ChunkCache | None  # where prepare() keeps audio; None: prepare() does nothing
 
     def check(self, utterance: Utterance) -> object: ...
+
+    def calibrate(self, voice: str, cancel: CancelToken | None = None) -> bool: ...
 
     def stream(self, utterance: Utterance, cancel: CancelToken | None = None, *, realtime: bool = True): ...
 
@@ -180,7 +184,7 @@ class Speaker:
         request to speak other text cancels it. Any thread, never blocks."""
         with self._lock:
             if (self._state not in (State.IDLE, State.ERROR) or not text.strip()
-                    or getattr(self._synth, "cache", None) is None):  # nowhere to keep the audio
+                    or self._synth.cache is None):  # nowhere to keep the audio
                 return
             self._cancel_prepare_locked()
             self._preparing = _Prepare(text, self.voice, self.speed, CancelToken())
@@ -269,11 +273,10 @@ class Speaker:
         with self._lock:
             # A new voice's prior (first sound sooner, see windowed.py) is made in the
             # background, like a prepare(), after the text in hand: a new request cancels it.
-            if getattr(self._synth, "calibrate", None) is not None:
-                self._cancel_prepare_locked()
-                self._preparing = _Prepare("", voice, self.speed, CancelToken())
-                self._prepared = 0
-                self._jobs.put(self._preparing)
+            self._cancel_prepare_locked()
+            self._preparing = _Prepare("", voice, self.speed, CancelToken())
+            self._prepared = 0
+            self._jobs.put(self._preparing)
 
     def set_volume(self, volume: float) -> None:
         self._sink.set_volume(volume)
@@ -391,13 +394,10 @@ class Speaker:
         of a windowed first sentence: after the sound server restarted, PortAudio's rescan
         and open took longer than the first window's 0.3 s of audio, and the audio test
         heard a gap. The sink's own lock orders this open with write()'s."""
-        open_ = getattr(self._sink, "open", None)
-        if open_ is None:
-            return
 
         def run() -> None:
             try:
-                open_()
+                self._sink.open()
             except Exception as exc:  # no device now: the first write() reports it
                 _LOGGER.debug("cannot open the output ahead: %s", exc)
 
@@ -412,10 +412,8 @@ class Speaker:
         if not job.text:
             self._calibrate(job)
             return
-        warm = getattr(self._sink, "open", None)
         try:
-            if warm is not None:
-                warm()  # the output too: reopening it would add ~20 ms to the answer
+            self._sink.open()  # the output too: reopening it would add ~20 ms to the answer
         except ReaderError as exc:  # no device now: the real request will report it
             _LOGGER.debug("cannot open the output ahead: %s", exc)
         try:

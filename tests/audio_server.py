@@ -157,11 +157,16 @@ class Recorder:
     """
 
     def __init__(self, server: AudioServer, latency_ms: int = 5) -> None:
-        self._proc = subprocess.Popen(
-            ["parec", "-d", f"{SINK}.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
-             "--channels=1", f"--latency-msec={latency_ms}", "--client-name=test-recorder"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-            env=server._child_env, bufsize=0)
+        from reader.audio.priority import raised
+
+        # The recorder, like the player, runs above the model's normal priority where that is
+        # permitted: starved, it lost whole blocks of what was played on a busy machine.
+        with raised():
+            self._proc = subprocess.Popen(
+                ["parec", "-d", f"{SINK}.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
+                 "--channels=1", f"--latency-msec={latency_ms}", "--client-name=test-recorder"],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                env=server._child_env, bufsize=0)
         self._chunks: list[bytes] = []
         self._stamps: list[tuple[float, int]] = []  # (monotonic time of a read, samples so far)
         self._lock = threading.Lock()
@@ -169,7 +174,8 @@ class Recorder:
         self._data = threading.Event()
         self._min_samples = RATE // 50
         self._thread = threading.Thread(target=self._read, name="recorder", daemon=True)
-        self._thread.start()
+        with raised():
+            self._thread.start()
 
     def _read(self) -> None:
         fd = self._proc.stdout.fileno()

@@ -653,3 +653,30 @@ def test_server_restart_is_reported_and_the_next_write_plays(audio_server):
     finally:
         rec.stop()
         sink.close()
+
+
+@pytest.mark.audio
+def test_the_streams_threads_run_above_the_models_priority_where_permitted(real_sink):
+    """The model runs at nice 0; the callback's and the ALSA plugin's threads must not wait
+    behind it. They inherit the value the opening thread had while it opened the stream."""
+    import os
+
+    from reader.audio.priority import NICE
+
+    def nices() -> dict[int, int]:
+        values = {}
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/stat") as f:  # field 19 is the nice value
+                values[int(task)] = int(f.read().rsplit(")", 1)[1].split()[16])
+        return values
+
+    before = nices()
+    real_sink.write(edges(tone(0.2)), 0)
+    assert real_sink.drain(timeout=5)
+    new = {tid: nice for tid, nice in nices().items() if tid not in before}
+    mine = os.getpriority(os.PRIO_PROCESS, __import__("threading").get_native_id())
+    assert mine == 0, "the opening thread's own priority is restored"
+    if os.geteuid() == 0:  # permitted here: the stream's threads got it
+        assert real_sink.audio_priority == f"nice {NICE}" and NICE in new.values(), new
+    else:
+        assert real_sink.audio_priority in ("normal", f"nice {NICE}")

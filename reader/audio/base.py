@@ -12,7 +12,7 @@ import numpy as np
 from reader.audio.render import Renderer
 from reader.audio.resample import ChunkResampler
 from reader.audio.ring import SampleRing
-from reader.types import SAMPLE_RATE
+from reader.types import SAMPLE_RATE, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 _NEVER = 1 << 62  # a sample position no stream reaches
@@ -110,6 +110,20 @@ class BufferedSink:
         return self._renderer
 
     # -- producer API ------------------------------------------------------------------------
+    def open(self) -> int:
+        """Open the output now rather than on the first write(); its rate. Raises ReaderError."""
+        try:
+            return self._open_output()
+        except ReaderError:
+            raise
+        except Exception as exc:
+            raise ReaderError(f"audio output failed: {exc}") from exc
+
+    @property
+    def latency(self) -> float:
+        """Seconds from a sample leaving the sink to it being heard (0 here: heard = rendered)."""
+        return 0.0
+
     def write(self, samples: np.ndarray, generation: int, mark: object | None = None, *,
               ends_word: bool = False) -> bool:
         """Queue float32 mono samples at input_rate; blocks while the ring is full.
@@ -299,6 +313,15 @@ class BufferedSink:
     def pauses(self) -> int:
         """Times the queue ran dry between words, where the producer allowed it."""
         return self._renderer.pauses if self._renderer is not None else 0
+
+    def take_longest_wait(self) -> float:
+        """Seconds of the longest time the queue ran dry with more expected (a pause or a
+        stall) since the last call; starts counting afresh. Any thread (for figures)."""
+        renderer = self._renderer
+        if renderer is None:
+            return 0.0
+        samples, renderer.longest_wait = renderer.longest_wait, 0
+        return samples / renderer.rate
 
     # -- event side --------------------------------------------------------------------------
     def _report(self, message: str) -> None:

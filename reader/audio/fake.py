@@ -30,6 +30,7 @@ class FakeSink(BufferedSink):
         self.unplugged = False  # when True, opening the output fails like a missing device
         self.device: int | str | None = None  # what set_device() chose (nothing else uses it)
         self._is_open = False
+        self._open_lock = threading.Lock()
         self._output: list[np.ndarray] = []
         self._advance_lock = threading.Lock()  # advance() from a test and from the clock thread
         self._clock: threading.Thread | None = None
@@ -38,13 +39,14 @@ class FakeSink(BufferedSink):
 
     # -- BufferedSink hooks ------------------------------------------------------------------
     def _open_output(self) -> int:
-        if not self._is_open:
-            if self.unplugged:
-                raise OSError("fake output device is unplugged")
-            self._prepare(self.rate, self.block)
-            self._is_open = True
-            self.opens += 1
-        return self.rate
+        with self._open_lock:  # open() ahead (a helper thread) and the first write() may race
+            if not self._is_open:
+                if self.unplugged:
+                    raise OSError("fake output device is unplugged")
+                self._prepare(self.rate, self.block)
+                self._is_open = True
+                self.opens += 1
+            return self.rate
 
     def _close_output(self) -> None:
         self._is_open = False

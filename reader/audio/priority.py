@@ -1,32 +1,43 @@
-"""Real-time priority for the audio thread, where the system permits it.
+"""A higher priority for the threads that carry the sound, where the system permits it.
 
 The model runs at normal priority (speech is this user's interface: at nice 10 any busy
-program starved it). The PortAudio callback then competes with the model's threads for
-the cores; a callback more than one device buffer (20 ms) late is a hole in the sound. So
-the callback's own thread asks for a negative nice value, as PipeWire gives its clients'
-threads; as an ordinary user without that right it runs as before. (Not SCHED_FIFO: this
-thread is PortAudio's ALSA polling thread, running Python; untried there.)
+program starved it). Then the audio threads compete with the model's for the cores: the
+PortAudio callback, and the threads the ALSA-to-PulseAudio/PipeWire plugin runs in this
+process to hand the sound to the server. One of those more than a device buffer (20 ms)
+late is a hole in the sound, and the server reports no underrun to us. Threads inherit
+their creator's nice value, so the output is opened from a thread raised for that moment:
+everything it starts runs at NICE, as PipeWire gives its clients' threads. An ordinary user
+without the right to lower a nice value gets normal priority, as before.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
+from collections.abc import Iterator
 
 NICE = -11  # what PipeWire's clients get without real-time rights
 
 
-def raise_this_thread() -> str:
-    """Raise the calling thread's priority as far as permitted; says what it got. Linux
-    only (elsewhere: "normal"). Call once, from the thread itself."""
+@contextlib.contextmanager
+def raised() -> Iterator[str]:
+    """Run the block at NICE on this thread (threads it starts keep it), then restore this
+    thread's own value. Yields what it got: "nice -11" or "normal"."""
     if not sys.platform.startswith("linux"):
-        return "normal"
+        yield "normal"
+        return
+    tid = threading.get_native_id()
+    before = os.getpriority(os.PRIO_PROCESS, tid)
     try:
-        tid = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, tid, NICE)
-        return f"nice {NICE}"
     except OSError:
-        return "normal"
+        yield "normal"
+        return
+    try:
+        yield f"nice {NICE}"
+    finally:
+        os.setpriority(os.PRIO_PROCESS, tid, before)  # raising a nice value is always permitted
 
 
-__all__ = ["raise_this_thread"]
+__all__ = ["raised", "NICE"]

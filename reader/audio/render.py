@@ -40,6 +40,8 @@ class Renderer:
         self.underruns = 0
         self.last_underrun_at = -1  # ring position of the latest underrun (for diagnosis)
         self.pauses = 0  # times it ran dry where the producer allowed it (pause_ok)
+        self.longest_wait = 0  # samples of the longest run dry with more expected (a pause or stall)
+        self._dry = 0  # samples of the current run dry
         self.blocks = 0
         self._flush_seen = 0
         self._drop_to: int | None = None  # a flush waiting for its fade-out to finish
@@ -88,8 +90,13 @@ class Renderer:
                 out[o:] = 0.0
                 break
             got = ring.take(out[o:])
+            if got and self._dry:
+                self.longest_wait = max(self.longest_wait, self._dry)
+                self._dry = 0
             if got == 0:
                 out[o:] = 0.0
+                if self.more_expected:
+                    self._dry += n - o
                 if self._env > 0 and self.more_expected:  # one per episode: _env is 0 until data returns
                     if self.pause_ok:
                         self.pauses += 1

@@ -16,7 +16,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from reader.audio.base import BufferedSink
-from reader.audio.priority import raise_this_thread
+from reader.audio.priority import raised
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -36,9 +36,27 @@ class AudioSink(Protocol):
     on_drained: Callable[[], None] | None
     on_error: Callable[[str], None] | None
 
-    def write(self, samples: np.ndarray, generation: int, mark: object | None = None) -> bool: ...
+    def write(self, samples: np.ndarray, generation: int, mark: object | None = None, *,
+              ends_word: bool = False) -> bool: ...
 
     def drain(self, timeout: float | None = None) -> bool: ...
+
+    def open(self) -> int: ...  # ahead of the first write, off the producer thread; returns the rate
+
+    @property
+    def latency(self) -> float: ...  # seconds from a sample leaving the sink to it being heard
+
+    @property
+    def underruns(self) -> int: ...  # ran dry inside a word
+
+    @property
+    def pauses(self) -> int: ...  # ran dry between words, where allowed
+
+    def take_longest_wait(self) -> float: ...
+
+    def watch_silence(self) -> None: ...
+
+    def wait_silent(self, timeout: float) -> bool: ...
 
     def flush(self, generation: int) -> None: ...
 
@@ -115,7 +133,7 @@ class SoundDeviceSink(BufferedSink):
         self.samplerate = samplerate
         self.stream_opens = 0
         self.xruns = 0  # output underflows PortAudio reported (the device starved)
-        self.audio_priority: str | None = None  # what the callback's thread got (priority.py)
+        self.audio_priority = "normal"  # what the stream's threads got (priority.py)
         self._block_s = block_s
         # 20 ms of device buffer: with PortAudio's "low" (10 ms here) the sound server filled
         # a 5 ms hole about once a minute while the model ran; stop/pause pay the extra 10 ms.
@@ -163,16 +181,18 @@ class SoundDeviceSink(BufferedSink):
             block = max(64, round(rate * self._block_s))
             self._prepare(rate, block)
             self._dead, self._stopping = None, False
-            self.audio_priority = None  # a new stream has a new callback thread
-            stream = sd.OutputStream(samplerate=rate, blocksize=block, device=self.device, channels=1,
-                                     dtype="float32", latency=self._latency, callback=self._callback,
-                                     finished_callback=self._finished)
-            try:
-                stream.start()
-            except Exception:
-                self._stopping = True
-                stream.close()
-                raise
+            # The stream's threads (the callback's, the ALSA plugin's) start here and keep the
+            # raised priority (priority.py).
+            with raised() as self.audio_priority:
+                stream = sd.OutputStream(samplerate=rate, blocksize=block, device=self.device, channels=1,
+                                         dtype="float32", latency=self._latency, callback=self._callback,
+                                         finished_callback=self._finished)
+                try:
+                    stream.start()
+                except Exception:
+                    self._stopping = True
+                    stream.close()
+                    raise
             self._stream, self._need_rescan = stream, False
             self.stream_opens += 1
             self._beat = (self._renderer.blocks, time.monotonic())
@@ -236,10 +256,7 @@ class SoundDeviceSink(BufferedSink):
 
     # -- audio thread ------------------------------------------------------------------------
     def _callback(self, outdata, _frames, _time, status) -> None:
-        """PortAudio's thread: render one block; only sets flags and Events (and, on its first
-        call in a stream, asks once for a higher priority for this thread)."""
-        if self.audio_priority is None:
-            self.audio_priority = raise_this_thread()
+        """PortAudio's thread: render one block; only sets flags and Events."""
         if status.output_underflow:
             self.xruns += 1
         renderer = self._renderer
