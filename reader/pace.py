@@ -10,11 +10,15 @@ import time
 from collections.abc import Callable
 
 FRAME_S = 0.025  # one decoder frame of audio
-# Work expected to take w seconds is counted on only if the audio ahead lasts FACTOR * w +
-# MARGIN_S: a decode's time varies ~10-20% from call to call, and the device buffer and the
-# sound server add ~20-50 ms before anything is heard.
-FACTOR = 1.2
+# Work expected to take w seconds (at the cautious cost, below) is counted on only if the
+# audio ahead lasts FACTOR * w + MARGIN_S: the device buffer and the sound server add ~20-50
+# ms before anything is heard.
+FACTOR = 1.1
 MARGIN_S = 0.05
+# The cautious cost is the smoothed cost plus DEVIATIONS smoothed deviations (as TCP times
+# out from round-trip times): idle, decodes vary ~10%; next to another busy program a decode
+# can take 2-3x the last, and a part that counts on it ends inside a word.
+DEVIATIONS = 2.0
 
 
 def in_time(work_s: float, ahead_s: float) -> bool:
@@ -32,10 +36,12 @@ class PaceMeter:
     """
 
     SMOOTHING = 0.3  # weight of the newest decode: follows a busy spell within ~3 decodes
+    DEVIATION_RISE, DEVIATION_DECAY = 0.5, 0.1
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._seconds_per_frame: float | None = None
+        self._deviation = 0.0  # smoothed |cost - smoothed cost|, seconds per frame
         self._frames_per_token = 3.0  # at speed 1; measured from every encoded chunk
 
     def add(self, frames: int, seconds: float) -> None:
@@ -45,7 +51,14 @@ class PaceMeter:
         cost = seconds / frames
         with self._lock:
             old = self._seconds_per_frame
-            self._seconds_per_frame = cost if old is None else old + self.SMOOTHING * (cost - old)
+            if old is None:
+                self._seconds_per_frame, self._deviation = cost, cost / 4  # one decode: unsure
+                return
+            # A busy spell is planned for at once, and forgotten slowly (pauses between words
+            # cost little; a stutter inside one is what the listener must not hear).
+            diff = abs(cost - old) - self._deviation
+            self._deviation += (self.DEVIATION_RISE if diff > 0 else self.DEVIATION_DECAY) * diff
+            self._seconds_per_frame = old + self.SMOOTHING * (cost - old)
 
     def add_tokens(self, tokens: int, frames: int, speed: float) -> None:
         if tokens > 0 and frames > 0:
@@ -55,6 +68,13 @@ class PaceMeter:
     @property
     def seconds_per_frame(self) -> float | None:
         return self._seconds_per_frame
+
+    @property
+    def cautious_seconds_per_frame(self) -> float | None:
+        """The cost to plan with: what a decode may take when the load changes."""
+        with self._lock:
+            spf = self._seconds_per_frame
+            return None if spf is None else spf + DEVIATIONS * self._deviation
 
     @property
     def pace(self) -> float | None:
@@ -93,4 +113,4 @@ def slow_message(pace: float) -> str:
             "words. Closing busy programs helps; so does a higher speed setting (less work).")
 
 
-__all__ = ["PaceMeter", "Playout", "in_time", "slow_message", "SLOW_PACE", "FRAME_S"]
+__all__ = ["PaceMeter", "Playout", "in_time", "slow_message", "SLOW_PACE", "FRAME_S", "DEVIATIONS"]

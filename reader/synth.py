@@ -315,7 +315,7 @@ class Synthesizer:
     def _late(self, tokens: int, run: _Run) -> bool:
         """Whether a whole decode of `tokens` tokens would end after the audio handed out so
         far has played, at the pace measured so far."""
-        spf = self.pace.seconds_per_frame
+        spf = self.pace.cautious_seconds_per_frame
         if run.playout is None or spf is None:
             return False
         return not in_time(spf * self.pace.frames_for(tokens, run.speed), run.playout.ahead())
@@ -391,7 +391,7 @@ class Synthesizer:
             if window.final:
                 yield _Part(pending, True, _words_in(words, held_at, len(pending)))
                 return
-            spf = self.pace.seconds_per_frame or 0.0
+            spf = self.pace.cautious_seconds_per_frame or 0.0
             if run.playout is None or in_time(spf * next_frames, run.playout.ahead() + len(pending) / SAMPLE_RATE):
                 yield _Part(pending, False, _words_in(words, held_at, len(pending)), ends_word=False)
                 held, held_at = np.zeros(0, np.float32), held_at + len(pending)

@@ -67,7 +67,11 @@ def locate(segment: np.ndarray, ref: np.ndarray) -> tuple[int, float]:
     """Where segment sits in ref (segment ~ ref[k:k+len]) and the normalized correlation there."""
     n = 1 << int(np.ceil(np.log2(len(ref) + len(segment))))
     cc = np.fft.irfft(np.fft.rfft(ref, n) * np.conj(np.fft.rfft(segment, n)), n)[: len(ref) - len(segment) + 1]
-    k = int(np.argmax(cc))
+    # Normalized by the level of ref under the segment: a raw product peaks wherever ref is
+    # loudest, which in speech can be a pitch period (~15 ms) or a word away from the match.
+    energy = np.concatenate(([0.0], np.cumsum(np.square(ref, dtype=np.float64))))
+    level = np.sqrt(np.maximum(energy[len(segment):] - energy[:-len(segment)], 0.0))
+    k = int(np.argmax(cc / (level + 0.05 * np.linalg.norm(segment) + 1e-12)))
     part = ref[k:k + len(segment)]
     corr = float(np.dot(segment, part) / (np.linalg.norm(segment) * np.linalg.norm(part) + 1e-12))
     return k, corr
@@ -94,29 +98,26 @@ def wait_heard(recorder, seconds: float = 0.15) -> np.ndarray:
 
 
 def played_runs(x: np.ndarray, runs: list[np.ndarray], start: int, max_pause_s: float = 20.0,
-                window_s: float = 0.5, search: int = REC_RATE // 10, skip_s: float = 1.0) -> list[tuple[int, float, int]]:
+                window_s: float = 0.5, search: int = REC_RATE // 10) -> list[tuple[int, float, int]]:
     """Find each run of the reference (48 kHz audio that plays without a break; a pause may
     follow it) in the recording x, in order, from index `start`.
 
     Returns per run with sound: (where it starts in x, the lowest correlation of its
     window_s windows with the recording, the largest drift of a window from where the run
-    start puts it, in samples). A stall inside a run shows as a drift or a low correlation.
-    The first skip_s of the first run are not compared: a new stream's first moments in the
-    server vary (the start has tests of its own)."""
+    start puts it, in samples). A stall inside a run shows as a drift or a low correlation."""
     found, pos, win = [], start, int(window_s * REC_RATE)
     for run in runs:
         loud = np.flatnonzero(np.abs(run) > 0.05)
         if len(loud) == 0 or len(run) < win // 2:
             pos += len(run)  # too short or silent to find: a pause may follow it all the same
             continue
-        skip = int(skip_s * REC_RATE) if not found else 0
-        at = max(0, min(max(int(loud[0]), skip), len(run) - win))  # anchor past a stream's first moments
+        at = max(0, min(int(loud[0]), len(run) - win))
         head = run[at:at + win]
         region = x[pos:pos + len(run) + int(max_pause_s * REC_RATE)]
         k, _ = locate(head, region)
         begin = pos + k - at
         corrs, drifts = [], []
-        for s in range(skip, len(run) - win // 2, win):
+        for s in range(0, len(run) - win // 2, win):
             seg = run[s:s + win]
             if np.sqrt(np.mean(seg * seg)) < 0.02:
                 continue  # mostly silence: nothing to align

@@ -31,8 +31,12 @@ class Tap:
     def __init__(self, synth) -> None:
         self.synth = synth
         self.pace = synth.pace
+        self.cache = synth.cache
         self.chunks: list = []
         self.times: list[float] = []  # monotonic time each chunk reached the Speaker (diagnosis)
+
+    def calibrate(self, voice, cancel=None):
+        return self.synth.calibrate(voice, cancel)
 
     def check(self, utterance):
         return self.synth.check(utterance)
@@ -96,6 +100,18 @@ def aligned_lag(x: np.ndarray, ref: np.ndarray, near: int) -> int:
     return first - k
 
 
+def matched_lag(x: np.ndarray, ref: np.ndarray, starts: list[int], n: int = REC_RATE // 4) -> int:
+    """recording index - reference index, from the first of the n-sample stretches at
+    `starts` that plays as made (a slow model's wait between words may fall in one)."""
+    best = 0.0
+    for at in starts:
+        k, corr = locate(x[at:at + n], ref)
+        if corr >= 0.9:
+            return at - k
+        best = max(best, corr)
+    raise AssertionError(f"no stretch of the recording matches the synthesis (best {best:.3f})")
+
+
 def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     """On any computer: what the synthesizer made is heard, each run of it without a break,
     and any wait a slow model forces falls where a part ends between words (the sink counts
@@ -122,13 +138,15 @@ def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     assert sum(len(r) for r in runs) >= 0.9 * sum(len(c.samples) for c in tap.chunks) * 2
     assert min(c for _, c, _ in found) >= 0.9 and max(d for _, _, d in found) <= 48, \
         "a run of audio did not play as made: a stall or dropout"
-    # The silence the synthesizer itself puts at each chunk boundary (waits aside).
+    # The silence the synthesizer itself puts between sentences (waits aside; a slow model's
+    # part may also end at a comma, where the voice's own pause can be longer).
     ref = tap.audio48k()
-    bounds = np.cumsum([len(c.samples) for c in tap.chunks])[:-1] * 2  # 24 kHz -> 48 kHz
+    ends = np.cumsum([len(c.samples) for c in tap.chunks])[:-1] * 2  # 24 kHz -> 48 kHz
+    bounds = [b for b, c, d in zip(ends, tap.chunks, tap.chunks[1:]) if c.sentence_index != d.sentence_index]
     gaps = [silent_run(ref, int(b)) for b in bounds]
     limit = tap.synth.options.sentence_pause_s + 0.15
     FIGURES["max_gap_s"] = f"{max(gaps):.3f} (limit {limit:.2f})"
-    assert len(tap.chunks) >= 8 and max(gaps) <= limit
+    assert len(tap.chunks) >= 8 and len(bounds) == 6 and max(gaps) <= limit
     assert [e for e in events.events if e[0] == "state"] == [("state", "speaking"), ("state", "idle")]
     sentences = [e[1] for e in events.events if e[0] == "sentence"]
     assert sentences == list(range(7))  # the paragraph has 7 sentences
@@ -172,17 +190,17 @@ def test_pause_is_silent_within_50ms_and_resume_continues_where_it_paused(live):
     # between them must grow by exactly the time spent paused (nothing skipped or repeated),
     # plus any wait a slow model made between words meanwhile (the sink counts those).
     ref = tap.audio48k()
-    lag0 = aligned_lag(x, ref, rec.index_at(t_say))
-    k1, c1 = locate(x[ip - REC_RATE // 2:ip - 480], ref)
-    k2, c2 = locate(x[ir + 2400:ir + 2400 + REC_RATE // 2], ref)
-    lag1, lag2 = ip - REC_RATE // 2 - k1, ir + 2400 - k2
-    assert min(c1, c2) >= 0.9 and sink.underruns == 0
+    lag1 = matched_lag(x, ref, [ip - 480 - n for n in (REC_RATE // 4, REC_RATE // 2, 3 * REC_RATE // 4)])
+    lag2 = matched_lag(x, ref, [ir + 2400 + n for n in (0, REC_RATE // 4, REC_RATE // 2)])
+    assert sink.underruns == 0
     error_ms = ((lag2 - lag1) - (ir - ip)) / REC_RATE * 1000
     FIGURES["resume_offset_ms"] = f"{error_ms:+.1f}"
     FIGURES["pause_test_waits"] = str(sink.pauses)
     if sink.pauses == 0:  # else the lags also hold the waits between words
-        assert abs(lag1 - lag0) <= 48
+        assert abs(lag1 - aligned_lag(x, ref, rec.index_at(t_say))) <= 48
         assert abs(error_ms) <= 15  # a block either side; a skipped or repeated word is > 100 ms
+    else:  # nothing repeated: what follows the resume is later speech
+        assert lag2 - lag1 >= ir - ip - 480
     states = [e[1] for e in events.events if e[0] == "state"]
     assert states == ["speaking", "paused", "speaking", "idle"]
 

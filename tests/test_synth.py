@@ -160,3 +160,17 @@ def test_a_slow_model_pauses_only_between_words(tmp_path):
 def test_not_in_real_time_nothing_is_cut_at_words(tmp_path):
     chunks = list(_windowed(tmp_path, [1.0] * 6).stream(Utterance(WINDOWED), realtime=False))
     assert len(chunks) == 6 and [c.ends_word for c in chunks] == [False] * 5 + [True]
+
+
+def test_the_pace_to_plan_with_follows_how_much_decodes_vary():
+    from reader.pace import PaceMeter
+
+    steady = PaceMeter()
+    for _ in range(30):
+        steady.add(frames=20, seconds=0.2)
+    assert steady.cautious_seconds_per_frame == pytest.approx(0.01, rel=0.05)  # little slack when idle
+    busy = PaceMeter()
+    for seconds in [0.2, 0.5, 0.2, 0.6, 0.2, 0.5, 0.2]:  # another program takes the cores at times
+        busy.add(frames=20, seconds=seconds)
+    assert busy.seconds_per_frame < 0.025 < busy.cautious_seconds_per_frame  # the slow decodes are planned for
+    assert busy.pace == pytest.approx(0.025 / busy.seconds_per_frame)  # what is shown stays the average

@@ -9,7 +9,7 @@ import pytest
 
 from reader.engine.priors import PriorBank
 from reader.engine.twostage import speech_window
-from reader.engine.windowed import (FRAME_SAMPLES, TAIL_SAMPLES, NormPrior, decode_windows, outlasts,
+from reader.engine.windowed import (FRAME_SAMPLES, TAIL_SAMPLES, NormPrior, decode_windows,
                                    phase_before, plan)
 from reader.synth import render
 from reader.types import Utterance
@@ -49,14 +49,6 @@ def test_the_plan_stays_ahead_of_playback_with_the_model_slower_than_idle(end):
     sizes = [e - s for s, e in plan(0, end)]
     assert _windows_at_pace(sizes, 1.8 * 0.0072)
     assert not _windows_at_pace(sizes, 3 * 0.0072)  # (the check itself can fail)
-
-
-def test_outlasts_asks_the_audio_in_hand_to_cover_every_later_window():
-    later = [(23, 15), (27, 19), (32, 24)]
-    assert outlasts(0.4, 0.008, later)  # idle: 0.18 s for the next window, 0.4 s in hand
-    assert not outlasts(0.4, 0.016, later)  # twice as slow: the next is not ready in time
-    assert not outlasts(0.4, 0.0124, later)  # the next in time, the one after late
-    assert outlasts(0.4, 1.0, [])  # nothing follows
 
 
 def _clocked_decode(clock: list[float], seconds_per_frame: list[float]):

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reader.pace import in_time
 from reader.types import SAMPLE_RATE
 
 FRAME_SAMPLES = 600  # one decoder frame: 25 ms at 24 kHz
@@ -185,19 +184,6 @@ def plan(start: int, end: int, first: int = FIRST_WINDOW_FRAMES, second: float =
     return windows
 
 
-def outlasts(in_hand: float, seconds_per_frame: float, later: list[tuple[int, int]]) -> bool:
-    """Whether in_hand seconds of audio, starting to play now, last until each later window
-    (frames decoded, frames of audio it gives) is decoded at seconds_per_frame, with the
-    margin pace.in_time keeps."""
-    need, have = 0.0, in_hand
-    for decoded, frames in later:
-        need += seconds_per_frame * decoded
-        if not in_time(need, have):
-            return False
-        have += frames * FRAME_SAMPLES / SAMPLE_RATE
-    return True
-
-
 @dataclass(frozen=True)
 class WindowPiece:
     """One window's final audio; tail: its audio around the next join, which the next window
@@ -259,4 +245,4 @@ def decode_windows(decode: Callable[[int, int, np.ndarray], np.ndarray], f0: np.
 
 
 __all__ = ["NormPrior", "norm_statistics", "windowed_decoder", "own_feeds", "phase_before",
-           "plan", "outlasts", "decode_windows", "WindowPiece", "WindowedRun", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
+           "plan", "decode_windows", "WindowPiece", "WindowedRun", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
