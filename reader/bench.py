@@ -31,6 +31,16 @@ PARAGRAPH = (
 VOICE = "af_heart"
 # The paragraph takes ~17 s: one run is at the mercy of this VM's neighbours (0.35-0.38 seen).
 RTF_RUNS = 3
+# The pace (seconds of audio per second of work) of the machine the trial counts were set
+# for. Slower machines (3.5x slower ones exist) run proportionally fewer trials, at least
+# MIN_TRIALS, and one RTF run, so the bench ends in minutes there too; the result says so.
+IDLE_PACE = 3.0
+MIN_TRIALS = 3
+
+
+def scaled(count: int, pace: float, least: int = MIN_TRIALS) -> int:
+    """count for a machine at IDLE_PACE, scaled down to this pace (never up, never below least)."""
+    return max(min(count, least), min(count, round(count * min(1.0, pace / IDLE_PACE))))
 
 
 def rss_mb() -> float:
@@ -96,9 +106,15 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
     load_s = time.perf_counter() - t0
     rss_load = rss_mb()
     _first_chunk_s(synth, SENTENCE)  # warm-up: first runs allocate
+    rtf_sentence, _ = _rtf(synth, SENTENCE)
+    pace = 1.0 / rtf_sentence
+    asked = (trials, utterances)
+    trials, utterances = scaled(trials, pace), scaled(utterances, pace, least=10)
+    if pace < 0.8 * IDLE_PACE:  # memory growth shows by 20 (+4% from 10 to 100 here)
+        utterances = min(utterances, 20)
     sentence = [_first_chunk_s(synth, SENTENCE) for _ in range(trials)]
     paragraph = [_first_chunk_s(synth, PARAGRAPH) for _ in range(trials)]
-    rtfs, audio_s = zip(*(_rtf(synth, PARAGRAPH) for _ in range(RTF_RUNS)))
+    rtfs, audio_s = zip(*(_rtf(synth, PARAGRAPH) for _ in range(RTF_RUNS if pace >= 0.8 * IDLE_PACE else 1)))
     rss = {}
     for i, text in enumerate(_utterances(utterances), 1):
         for _ in synth.stream(__import__("reader.types").types.Utterance(text, VOICE), realtime=False):
@@ -125,18 +141,24 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
         f"rss_after_{utterances}_mb": round(rss[utterances], 1),
         "rss_growth_10_to_end": round(rss[utterances] / rss[10] - 1, 4) if 10 in rss else None,
         "trials": trials,
+        **({"scaled": f"pace {pace:.2f} (the trial counts are for {IDLE_PACE:g}): {trials} trials instead of "
+                      f"{asked[0]}, {utterances} utterances instead of {asked[1]}"}
+           if (trials, utterances) != asked else {}),
     }, synth
 
 
-def measure_peer(trials: int) -> dict:
-    """kokoro-onnx in a child process on the same model file and voice pack."""
+def measure_peer(trials: int, paragraph_trials: int, rtf_runs: int) -> dict:
+    """kokoro-onnx in a child process on the same model file and voice pack. Its paragraph
+    start takes the whole first part of the paragraph (~9-16 s here, 3.5x that on a slow
+    machine): the caller asks for fewer of those where the model is slow."""
     from reader.engine.assets import AssetStore
 
     store = AssetStore()
     model, voice = store.model_path(), store.voice_path(VOICE)
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run(
-            [sys.executable, "-m", "reader.bench_peer", str(model), str(voice), str(trials)],
+            [sys.executable, "-m", "reader.bench_peer", str(model), str(voice), str(trials),
+             str(paragraph_trials), str(rtf_runs)],
             capture_output=True, text=True, cwd=tmp, timeout=1800,
             env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
@@ -147,20 +169,26 @@ def measure_peer(trials: int) -> dict:
 
 
 def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 100, trials: int = 20,
-              playback: bool = True, idle_s: float = 60.0) -> dict:
+              playback: bool = True, idle_s: float = 60.0, conditions: bool = True) -> dict:
     ours, synth = measure_ours(threads, utterances, trials)
+    trials = ours["trials"]  # scaled to this machine's pace
     result: dict = {"ours": ours}
     if playback:
         from reader.bench_playback import measure_playback
 
         result["playback"] = measure_playback(synth, SENTENCE, PARAGRAPH, trials=trials)
     del synth
+    if conditions:
+        from reader.bench_conditions import measure_conditions
+
+        result["conditions"] = measure_conditions(trials)
     if idle_s > 0:
         from reader.bench_idle import measure_idle
 
         result["idle"] = measure_idle(idle_s)
     if peer:
-        theirs = measure_peer(trials=trials)
+        slow = len(ours["rtf_runs"]) < RTF_RUNS  # measure_ours found this machine slow
+        theirs = measure_peer(trials, max(1, trials // 3) if slow else trials, len(ours["rtf_runs"]))
         result["peer"] = theirs
         if "error" not in theirs:
             result["ratio"] = {

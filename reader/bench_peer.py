@@ -1,6 +1,6 @@
 """Child process of `kokoro-reader bench`: the kokoro-onnx 0.6.1 library as its users run it.
 
-usage: python -m reader.bench_peer MODEL.onnx VOICE.bin TRIALS  -> one JSON line
+usage: python -m reader.bench_peer MODEL.onnx VOICE.bin TRIALS PARAGRAPH_TRIALS RTF_RUNS  -> one JSON line
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reader.bench import PARAGRAPH, RTF_RUNS, SENTENCE, VOICE, p95
+from reader.bench import PARAGRAPH, SENTENCE, VOICE, p95
 
 
 async def _first(kokoro, text: str) -> float:
@@ -36,7 +36,7 @@ async def _whole(kokoro, text: str) -> tuple[float, float]:
     return elapsed / (n / rate), n / rate
 
 
-async def main(model: str, voice: str, trials: int) -> dict:
+async def main(model: str, voice: str, trials: int, paragraph_trials: int, rtf_runs: int) -> dict:
     import kokoro_onnx
     from importlib.metadata import version
 
@@ -48,8 +48,8 @@ async def main(model: str, voice: str, trials: int) -> dict:
         load_s = time.perf_counter() - t0
         await _first(kokoro, SENTENCE)  # warm-up, as for ours
         sentence = [await _first(kokoro, SENTENCE) for _ in range(trials)]
-        paragraph = [await _first(kokoro, PARAGRAPH) for _ in range(trials)]
-        runs = [await _whole(kokoro, PARAGRAPH) for _ in range(RTF_RUNS)]
+        paragraph = [await _first(kokoro, PARAGRAPH) for _ in range(paragraph_trials)]
+        runs = [await _whole(kokoro, PARAGRAPH) for _ in range(rtf_runs)]
     return {
         "name": f"kokoro-onnx {version('kokoro-onnx')}",
         "load_s": round(load_s, 3),
@@ -61,8 +61,9 @@ async def main(model: str, voice: str, trials: int) -> dict:
         "rtf_runs": [round(r, 4) for r, _ in runs],
         "paragraph_audio_s": round(runs[0][1], 2),
         "trials": trials,
+        "paragraph_trials": paragraph_trials,
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))))
+    print(json.dumps(asyncio.run(main(sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])))))

@@ -98,15 +98,16 @@ def _p95_ms(values: list[float]) -> float:
     return round(p95(values) * 1000, 1)
 
 
-def _key_to_sound(controller, speaker, synth, listener, selection, latency: float, prepared: bool) -> float:
+def _key_to_sound(controller, speaker, synth, listener, selection, latency: float, prepared: bool,
+                  rest_s: float = 1.0) -> float:
     """Seconds from the read-selection hotkey's command to its first sample leaving the
-    device. prepared: the selection rested for 1 s first and the daemon's selection watcher
-    saw it (speculation had time); else it is read at once, from a cold cache."""
+    device. prepared: the selection rested for rest_s first and the daemon's selection
+    watcher saw it (speculation had time); else it is read at once, from a cold cache."""
     synth.cache.clear()  # a text not heard before
     listener.first_sentence.clear()
     if prepared:
         controller.selection_changed(selection.text)
-        time.sleep(1.0)  # the user's pause between selecting and pressing the key
+        time.sleep(rest_s)  # the user's pause between selecting and pressing the key
     t0 = time.perf_counter()
     controller.command("read-selection")
     listener.first_sentence.wait(30)
@@ -122,7 +123,7 @@ def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> 
     sink, output = _open_sink()
     listener = _Listener()
     speaker = Speaker(synth, sink, listener=listener)
-    latency = getattr(sink, "latency", 0.0)
+    latency = sink.latency
     first, stops, pauses = [], [], []
     cold, warm = [], []
     selection = _Selection(sentence)

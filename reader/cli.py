@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     # default from overwriting a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="verbose log and tracebacks")
-    common.add_argument("--threads", type=int, default=argparse.SUPPRESS, help="model threads (default: physical cores)")
+    common.add_argument("--threads", type=int, default=argparse.SUPPRESS, help="model threads (default: measured on the first run: 1 or one per physical core)")
     parser = argparse.ArgumentParser(prog="kokoro-reader", parents=[common],
                                      description="Read text aloud with the Kokoro voice, offline.")
     parser.add_argument("--version", action="version", version=f"kokoro-reader {__version__}")
@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--trials", type=int, default=20, help="trials per latency figure (default 20)")
     bench.add_argument("--idle-seconds", type=float, default=60.0,
                        help="how long to measure the idle daemon's CPU use (0: skip)")
+    bench.add_argument("--no-conditions", action="store_true",
+                       help="skip the simulated slow and busy computer figures")
     return parser
 
 
@@ -263,7 +265,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     result = run_bench(threads=args.threads, peer=not args.no_peer, utterances=args.utterances,
                        trials=max(1, args.trials), idle_s=max(0.0, args.idle_seconds),
-                       playback=not args.no_playback)
+                       playback=not args.no_playback, conditions=not args.no_conditions)
     if args.json:
         print(json.dumps(result, indent=1))
     else:

@@ -43,6 +43,7 @@ class PaceMeter:
         self._seconds_per_frame: float | None = None
         self._deviation = 0.0  # smoothed |cost - smoothed cost|, seconds per frame
         self._frames_per_token = 3.0  # at speed 1; measured from every encoded chunk
+        self._work_s = 0.0  # all decodes' time so far
 
     def add(self, frames: int, seconds: float) -> None:
         """One decode: `frames` frames (context included) took `seconds`."""
@@ -50,6 +51,7 @@ class PaceMeter:
             return
         cost = seconds / frames
         with self._lock:
+            self._work_s += seconds
             old = self._seconds_per_frame
             if old is None:
                 self._seconds_per_frame, self._deviation = cost, cost / 4  # one decode: unsure
@@ -68,6 +70,11 @@ class PaceMeter:
     @property
     def seconds_per_frame(self) -> float | None:
         return self._seconds_per_frame
+
+    @property
+    def work_s(self) -> float:
+        """Seconds spent decoding since this meter was made."""
+        return self._work_s
 
     @property
     def cautious_seconds_per_frame(self) -> float | None:
