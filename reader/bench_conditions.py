@@ -76,7 +76,7 @@ def _p95_ms(values: list[float]) -> float | None:
 def run_condition(name: str, trials: int) -> dict:
     """The figures of one condition, measured in this process (the parent set the load)."""
     from reader.bench import SENTENCE, VOICE, scaled
-    from reader.bench_playback import SILENCE_TIMEOUT_S, _key_to_sound, _Listener, _open_sink, _Selection
+    from reader.bench_playback import _key_to_sound, _Listener, _open_sink, _Selection, _to_silence
     from reader.controller import Controller
     from reader.kokoro import load_core
     from reader.speaker import Speaker
@@ -105,11 +105,7 @@ def run_condition(name: str, trials: int) -> dict:
             speaker.say(SENTENCE)
             listener.first_sentence.wait(60)
             time.sleep(0.3)  # sounding: the silence must come from the fade
-            sink.watch_silence()
-            t1 = time.perf_counter()
-            speaker.stop()
-            if sink.wait_silent(SILENCE_TIMEOUT_S):
-                stops.append(time.perf_counter() - t1)
+            stops += _to_silence(sink, speaker.stop)
         synth.cache.clear()
         underruns, pauses, work_s = sink.underruns, sink.pauses, synth.pace.work_s
         sink.take_longest_wait()

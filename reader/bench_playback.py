@@ -7,6 +7,7 @@ the default audio device; without one, a fake sink on a real-time clock (said in
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 import statistics
 import threading
 import time
@@ -116,6 +117,14 @@ def _key_to_sound(controller, speaker, synth, listener, selection, latency: floa
     return elapsed
 
 
+def _to_silence(sink, action: Callable[[], None]) -> list[float]:
+    """Seconds from action() to the sink's output going silent ([] if it never did)."""
+    sink.watch_silence()
+    t0 = time.perf_counter()
+    action()
+    return [time.perf_counter() - t0] if sink.wait_silent(SILENCE_TIMEOUT_S) else []
+
+
 def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> dict:
     from reader.controller import Controller
     from reader.speaker import Speaker
@@ -142,18 +151,10 @@ def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> 
             listener.first_sentence.wait(30)
             first.append(listener.first_at - t0)
             time.sleep(0.3)  # let it sound before pausing: silence must come from the fade
-            sink.watch_silence()
-            t1 = time.perf_counter()
-            speaker.pause()
-            if sink.wait_silent(SILENCE_TIMEOUT_S):
-                pauses.append(time.perf_counter() - t1)
+            pauses += _to_silence(sink, speaker.pause)
             speaker.resume()
             time.sleep(0.2)
-            sink.watch_silence()
-            t2 = time.perf_counter()
-            speaker.stop()
-            if sink.wait_silent(SILENCE_TIMEOUT_S):
-                stops.append(time.perf_counter() - t2)
+            stops += _to_silence(sink, speaker.stop)
         synth.cache.clear()
         listener.done.clear()
         underruns = sink.underruns

@@ -19,7 +19,7 @@ from reader.engine import silence
 from reader.engine.onnx import MAX_TOKENS, SPEED_RANGE
 from reader.engine.priors import PriorBank
 from reader.engine.voices import VoiceBank, VoiceSpec, style_for
-from reader.engine.windowed import NormPrior, WindowedRun
+from reader.engine.windowed import FirstWindow, NormPrior, WindowedRun, first_window
 from reader.pace import PaceMeter, Playout, in_time
 from reader.text.g2p import Phonemes
 from reader.text.split import chunk_map, split_chunk, utterance_chunks
@@ -60,7 +60,7 @@ class WindowedEngine(Engine, Protocol):
 
     def run_windows(self, token_ids: list[int], style: np.ndarray, speed: float, prior: NormPrior,
                     cancel: CancelToken | None = None, resume: int = 0,
-                    tail: np.ndarray | None = None) -> WindowedRun: ...
+                    tail: np.ndarray | None = None, first_window: FirstWindow | None = None) -> WindowedRun: ...
 
 
 class Phonemizer(Protocol):
@@ -352,10 +352,16 @@ class Synthesizer:
             for k, w in enumerate(kept))
         if tokens is not None:
             phonemes, ids = tokens
+
+            def first(durations: np.ndarray, start: int, frames: int) -> int:
+                # Ends after a word: a slow computer plays the first window whole, then waits.
+                return first_window([w.end for w in word_frames(phonemes, chunk.text, self._kept_char,
+                                                                durations, frames)], start)
+
             try:
                 started: WindowedRun = engine.run_windows(ids, style_for(run.pack, len(ids)), run.speed, run.prior,
                                                           run.cancel, resume=len(kept),
-                                                          tail=kept[-1].tail if kept else None)
+                                                          tail=kept[-1].tail if kept else None, first_window=first)
             except Cancelled:
                 return
             self.pace.add_tokens(len(ids), started.frames, run.speed)

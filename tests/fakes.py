@@ -49,7 +49,7 @@ class FakeWindowedEngine(FakeEngine):
         super().__init__()
         self.decode_s = decode_s
 
-    def run_windows(self, token_ids, style, speed, prior, cancel=None, resume=0, tail=None):
+    def run_windows(self, token_ids, style, speed, prior, cancel=None, resume=0, tail=None, first_window=None):
         from reader.engine.windowed import WindowedRun, WindowPiece
 
         n = len(self.decode_s)

@@ -44,8 +44,8 @@ from reader.atomic import write_text_atomic
 from reader.engine.onnx import (EngineOptions, ModelThread, load_vocab, model_inputs, physical_cores, run_cancellable,
                                 session_options)
 from reader.engine.threads import pick_threads
-from reader.engine.windowed import (PHASE_INPUT, NormPrior, WindowedRun, decode_windows, norm_statistics,
-                                    own_feeds, windowed_decoder)
+from reader.engine.windowed import (FIRST_WINDOW_FRAMES, PHASE_INPUT, FirstWindow, NormPrior, WindowedRun,
+                                    decode_windows, norm_statistics, own_feeds, windowed_decoder)
 from reader.types import CancelToken, Decoded, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -292,21 +292,25 @@ class TwoStageKokoro:
 
     def run_windows(self, token_ids: list[int], style: np.ndarray, speed: float, prior: NormPrior,
                     cancel: CancelToken | None = None, resume: int = 0,
-                    tail: np.ndarray | None = None) -> WindowedRun:
-        """The speech of token_ids in pieces, the first after 18 frames' decoding (see
-        windowed.py); resume/tail continue an earlier run. Encodes at once (its durations
-        are known before the first window); the pieces are decoded as they are taken.
-        Raises Cancelled."""
+                    tail: np.ndarray | None = None,
+                    first_window: FirstWindow | None = None) -> WindowedRun:
+        """The speech of token_ids in pieces, the first after at most 18 frames' decoding
+        (see windowed.py; first_window(durations, start, frames) may choose a shorter one);
+        resume/tail continue an earlier run. Encodes at once (its durations are known before
+        the first window); the pieces are decoded as they are taken. Raises Cancelled."""
         encoded = self.encode(token_ids, style, speed, cancel)
         start, end = speech_window(encoded.energy, self.margin_frames, self.tail_margin_frames)
+        durations = encoded.durations.reshape(-1)
+        first = first_window(durations, start, encoded.frames) if first_window else FIRST_WINDOW_FRAMES
         norms = prior.feeds()
 
         def decode(lo: int, hi: int, phase: np.ndarray) -> np.ndarray:
             feeds = {**self._decoder_feeds(encoded, style, lo, hi), **norms, PHASE_INPUT: phase}
             return self._run(self._decoder, feeds, cancel)[0]
 
-        pieces = decode_windows(decode, encoded.f0, encoded.frames, start, end, resume=resume, tail=tail)
-        return WindowedRun(encoded.durations.reshape(-1), start, encoded.frames, pieces)
+        pieces = decode_windows(decode, encoded.f0, encoded.frames, start, end, resume=resume, tail=tail,
+                                first=first)
+        return WindowedRun(durations, start, encoded.frames, pieces)
 
     @staticmethod
     def _decoder_feeds(encoded: Encoded, style: np.ndarray, start: int, end: int) -> dict[str, np.ndarray]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +43,10 @@ USE_PRIOR = "use_prior"  # true: the norms take the prior's statistics, not thei
 # ready only ~0.1 s before due and the audio test heard 2 underruns on CI; 4 saves ~55 ms a window.
 CONTEXT_FRAMES = 4
 FIRST_WINDOW_FRAMES = 18  # 3 frames of margin + 15 of speech
+# The first window may be shorter so that it ends just after a word (first_window()): then
+# a computer too slow to keep ahead plays it whole and waits there, instead of holding the
+# first sound back until a word ends in a later window.
+MIN_FIRST_WINDOW_FRAMES = 12
 # Before the first window are only silent frames, and its first 3 frames are silent margin:
 # left context there only costs time (~55 ms for 8 frames).
 FIRST_CONTEXT_BEFORE = 0
@@ -165,6 +169,20 @@ def phase_before(f0: np.ndarray, frame: int) -> np.ndarray:
     return (steps.astype(np.float64).sum(axis=0) % 1).astype(np.float32).reshape(1, 1, HARMONICS)
 
 
+# Chooses a chunk's first window from its token durations, its first speech frame and its
+# frame count (the synthesizer knows where its words end).
+FirstWindow = Callable[[np.ndarray, int, int], int]
+
+
+def first_window(word_ends: Iterable[int], start: int, most: int = FIRST_WINDOW_FRAMES,
+                 least: int = MIN_FIRST_WINDOW_FRAMES) -> int:
+    """The first window's size for speech starting at frame `start`: the longest of
+    [least, most] frames that ends one frame after a word (the frame the crossfade holds
+    back), else `most`. The same words give the same plan, so a later run can resume it."""
+    fits = [end + 1 - start for end in word_ends if least <= end + 1 - start <= most]
+    return max(fits, default=most)
+
+
 def plan(start: int, end: int, first: int = FIRST_WINDOW_FRAMES, second: float = SECOND_WINDOW,
          growth: float = GROWTH) -> list[tuple[int, int]]:
     """[start, end) cut into windows: `first` frames, `second` of that, then growing.
@@ -215,7 +233,7 @@ def decode_windows(decode: Callable[[int, int, np.ndarray], np.ndarray], f0: np.
                    start: int, end: int, *, resume: int = 0, tail: np.ndarray | None = None,
                    clock: Callable[[], float] = time.monotonic,
                    context: int = CONTEXT_FRAMES, first_context_before: int = FIRST_CONTEXT_BEFORE,
-                   crossfade: int = CROSSFADE_SAMPLES) -> Iterator[WindowPiece]:
+                   crossfade: int = CROSSFADE_SAMPLES, first: int = FIRST_WINDOW_FRAMES) -> Iterator[WindowPiece]:
     """Audio for frames [start, end), window by window, joined by crossfades.
 
     decode(lo, hi, phase) returns the audio of frames [lo, hi) decoded with that phase
@@ -224,7 +242,7 @@ def decode_windows(decode: Callable[[int, int, np.ndarray], np.ndarray], f0: np.
     xf = min(crossfade, context * FRAME_SAMPLES)  # the context frames hold both sides of a join
     fade = np.linspace(0.0, 1.0, 2 * xf, dtype=np.float32)
     held = np.zeros(2 * xf, np.float32) if tail is None else np.asarray(tail, np.float32)
-    windows = plan(start, end)
+    windows = plan(start, end, first)
     spans = [(max(0, s - (context if k > 0 else first_context_before)), min(frames, e + context))
              for k, (s, e) in enumerate(windows)]
     for k in range(resume, len(windows)):
@@ -245,4 +263,4 @@ def decode_windows(decode: Callable[[int, int, np.ndarray], np.ndarray], f0: np.
 
 
 __all__ = ["NormPrior", "norm_statistics", "windowed_decoder", "own_feeds", "phase_before",
-           "plan", "decode_windows", "WindowPiece", "WindowedRun", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
+           "plan", "first_window", "FirstWindow", "MIN_FIRST_WINDOW_FRAMES", "decode_windows", "WindowPiece", "WindowedRun", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
