@@ -2,7 +2,8 @@
 
 Kokoro predicts how many 25 ms frames each phoneme token lasts (the encoder's durations,
 already divided by the speed); the decoder turns frame f into samples [600 f, 600 (f + 1)).
-A word's phonemes (from G2P) are a run of tokens, so its frames are the sum of theirs. Where
+A word's phonemes (from G2P) are a run of tokens, so its frames are the sum of theirs, plus
+the space token before it, where the model already voices the word's start. Where
 the durations are missing (the one-session engine) the frames are spread over the tokens
 evenly instead; where G2P could not say which phonemes are which word, the words are spread
 over the phoneme string by their length.
@@ -65,7 +66,13 @@ def word_frames(phonemes: Phonemes, text: str, kept: Callable[[str], bool],
     for w in words:
         a, b = int(before[min(w.start, len(phonemes.text))]), int(before[min(w.end, len(phonemes.text))])
         if b > a:  # token k (pads aside) is the model's token k + 1
-            out.append(WordFrames(w.span, round(starts[a + 1]), round(starts[b + 1])))
+            # Kokoro voices a word's start during the space token before it: after a pause
+            # (scripts/eval_word_timings.py, 5 ms energy frames) the sound starts a median 20 ms
+            # after that space starts but 40 ms before the word's first phoneme (af_heart;
+            # bf_emma 22 / 35 ms, ff_siwis 12 / 75 ms; af_heart at speeds 0.7 and 1.5: 22 and
+            # 20 ms after the space, 85 and -5 ms before the phoneme). So the word takes that space.
+            lead = 1 if 0 < w.start <= len(phonemes.text) and phonemes.text[w.start - 1] == " " and kept(" ") else 0
+            out.append(WordFrames(w.span, round(starts[a + 1 - lead]), round(starts[b + 1])))
     return tuple(out)
 
 
