@@ -395,7 +395,7 @@ class Synthesizer:
                 words = self._words(timing, cut, 1 << 40, chunk, run)
             pending = np.concatenate([held, shaped]) if held.size else shaped
             if window.final:
-                yield _Part(pending, True, _words_in(words, held_at, len(pending)))
+                yield _Part(pending, True, _words_in(words, held_at, len(pending), last=True))
                 return
             spf = self.pace.cautious_seconds_per_frame or 0.0
             if run.playout is None or in_time(spf * next_frames, run.playout.ahead() + len(pending) / SAMPLE_RATE):
@@ -453,9 +453,12 @@ def _chain(first: Iterator, then: Iterator) -> Iterator:
     yield from then
 
 
-def _words_in(words: tuple[Word, ...], at: int, length: int) -> tuple[Word, ...]:
-    """The words that start in chunk samples [at, at + length), in that part's samples."""
-    return tuple(Word(w.span, w.start - at, w.end - at) for w in words if at <= w.start < at + length)
+def _words_in(words: tuple[Word, ...], at: int, length: int, last: bool = False) -> tuple[Word, ...]:
+    """The words that start in chunk samples [at, at + length), in that part's samples; in
+    the chunk's last part none ends past it (as in a whole decode: the model's last phoneme
+    often lasts well past the trimmed speech)."""
+    return tuple(Word(w.span, w.start - at, min(w.end - at, length) if last else w.end - at)
+                 for w in words if at <= w.start < at + length)
 
 
 class _Pieces:

@@ -174,3 +174,22 @@ def test_the_pace_to_plan_with_follows_how_much_decodes_vary():
         busy.add(frames=20, seconds=seconds)
     assert busy.seconds_per_frame < 0.025 < busy.cautious_seconds_per_frame  # the slow decodes are planned for
     assert busy.pace == pytest.approx(0.025 / busy.seconds_per_frame)  # what is shown stays the average
+
+
+def test_no_word_ends_past_its_chunk(tmp_path):
+    # The model's durations go on 6 frames past the speech it decodes (its last phoneme holds
+    # the silence after it): the last word ends with the chunk's audio, as in a whole decode.
+    synth = _windowed(tmp_path, [0.01] * 3)
+    engine = synth.engine
+    run_windows = engine.run_windows
+
+    def longer(*args, **kwargs):
+        run = run_windows(*args, **kwargs)
+        durations = run.durations.copy()
+        durations[-2] += 6
+        return type(run)(durations, run.first_frame, run.frames + 6, run.pieces)
+
+    engine.run_windows = longer
+    chunks = list(synth.stream(Utterance("Hello there my friend."), realtime=False))
+    assert chunks[-1].words and chunks[-1].words[-1].end == len(chunks[-1].samples)
+    assert all(w.end <= len(c.samples) for c in chunks[-1:] for w in c.words)
