@@ -13,6 +13,9 @@ Non-English voices (tests/data/timing_sentences_fr.txt for French) get the pause
 what Whisper tiny.en makes of them: its word count against ours (it knows no French, so no
 word of it can be matched to ours by text).
 
+--whisper-on-espeak first measures Whisper itself against espeak-ng's own word starts (its WORD
+events), on the same English sentences: the reference's own error.
+
 Prints one JSON object: per voice, the figures in ms (median, p95, max of |error|, signed
 median = ours minus reference), matched fraction, words.
 """
@@ -30,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from reader.kokoro import load_core  # noqa: E402
+from reader.text.g2p import text_words  # noqa: E402
 from reader.types import SAMPLE_RATE, Utterance  # noqa: E402
 from tests import asr  # noqa: E402
 from tests import word_timing as wt  # noqa: E402
@@ -105,15 +109,93 @@ def evaluate(synth, voice: str, sentences: int, verbose: bool = False) -> dict:
     return out
 
 
+_ESPEAK = None  # (the library, its sample rate) once initialized
+
+
+def espeak_words(text: str, voice: str = "en-us"):
+    """espeak-ng's speech for text (float32, its rate), the start (s) of each word from its own
+    WORD events (ground truth to measure Whisper's word timestamps against), and the text
+    between each word and the next."""
+    import ctypes
+
+    import espeakng_loader
+    import numpy as np
+
+    class Event(ctypes.Structure):  # espeak_EVENT (speak_lib.h)
+        _fields_ = [("type", ctypes.c_int), ("unique_identifier", ctypes.c_uint), ("text_position", ctypes.c_int),
+                    ("length", ctypes.c_int), ("audio_position", ctypes.c_int), ("sample", ctypes.c_int),
+                    ("user_data", ctypes.c_void_p), ("id", ctypes.c_char * 8)]
+
+    global _ESPEAK
+    if _ESPEAK is None:
+        lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        rate = lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0)  # AUDIO_OUTPUT_SYNCHRONOUS
+        _ESPEAK = lib, rate
+    lib, rate = _ESPEAK
+    lib.espeak_SetVoiceByName(voice.encode())
+    audio, starts = [], {}
+
+    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(Event))
+    def callback(wav, n, events):
+        if n > 0:
+            audio.append(np.ctypeslib.as_array(wav, (n,)).astype(np.float32) / 32768)
+        k = 0
+        while events[k].type != 0:  # espeakEVENT_LIST_TERMINATED
+            if events[k].type == 1:  # espeakEVENT_WORD: text_position is 1-based
+                starts.setdefault(events[k].text_position - 1, events[k].audio_position / 1000)
+            k += 1
+        return 0
+
+    lib.espeak_SetSynthCallback(callback)
+    data = text.encode()
+    assert text.isascii(), "text positions are bytes"
+    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0, None, None)  # POS_CHARACTER, espeakCHARS_AUTO
+    lib.espeak_Synchronize()
+    words, spans = [], []
+    for a, b in text_words(text):
+        at = [t for p, t in starts.items() if a <= p < b]
+        if at:
+            words.append(wt.Timed(text[a:b], min(at), min(at)))
+            spans.append((a, b))
+    return np.concatenate(audio), rate, words, [text[x[1]:y[0]] for x, y in zip(spans, spans[1:])]
+
+
+def whisper_on_espeak(sentences: int) -> dict:
+    """Whisper's word starts minus espeak-ng's own, on the English set: how far Whisper
+    itself is off where the truth is known (espeak's word events match the onsets heard
+    after pauses to a few ms)."""
+    import soxr
+
+    inside, after, events = [], [], []
+    for text in wt.utterances(wt.sentence_file(SENTENCES["en"])[:sentences]):
+        audio, rate, truth, gaps = espeak_words(text)
+        check = wt.pause_check(soxr.resample(audio, rate, SAMPLE_RATE).astype("float32"), truth, gaps)
+        events += [truth[k].start - onset for k, onset in check.onsets.items()]
+        index = {id(w): k for k, w in enumerate(truth)}
+        for w, (_, heard, _) in wt.match(truth, asr.words(audio, rate), asr.normalize):
+            k = index[id(w)]
+            marked = k == 0 or any(c in wt.PAUSE_MARKS for c in gaps[k - 1])
+            (after if marked else inside).append(heard - w.start)
+    return {"whisper_minus_espeak_inside_phrase": wt.figures(inside),
+            "whisper_minus_espeak_after_mark": wt.figures(after),
+            "espeak_event_minus_pause_end": wt.figures(events)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=30)
     parser.add_argument("--voices", default="af_heart,bf_emma,ff_siwis")
     parser.add_argument("--verbose", action="store_true", help="every matched word on stderr")
+    parser.add_argument("--whisper-on-espeak", action="store_true",
+                        help="also measure Whisper against espeak-ng's own word starts")
     args = parser.parse_args()
-    voices = args.voices.split(",")
-    synth, _ = load_core(voice=voices[0])
-    result = {voice: evaluate(synth, voice, args.sentences, args.verbose) for voice in voices}
+    voices = [v for v in args.voices.split(",") if v]
+    result = {}
+    if args.whisper_on_espeak:
+        result["whisper_on_espeak_ng"] = whisper_on_espeak(args.sentences)
+    if voices:
+        synth, _ = load_core(voice=voices[0])
+        result.update({voice: evaluate(synth, voice, args.sentences, args.verbose) for voice in voices})
     print(json.dumps(result, indent=1))
 
 
