@@ -11,14 +11,15 @@ from collections.abc import Callable
 
 FRAME_S = 0.025  # one decoder frame of audio
 # Work expected to take w seconds (at the cautious cost, below) is counted on only if the
-# audio ahead lasts FACTOR * w + MARGIN_S: the device buffer and the sound server add ~20-50
-# ms before anything is heard.
+# audio ahead lasts FACTOR * w + MARGIN_S: of the audio handed out, the output's resampler
+# holds ~32 ms (soxr HQ, 24 to 44.1 or 48 kHz) until more follows, and the hand-over to the
+# device takes a few ms (with 50 ms, `say` at pace 2 ran dry once inside a word).
 FACTOR = 1.1
-MARGIN_S = 0.05
+MARGIN_S = 0.1
 # The cautious cost is the smoothed cost plus DEVIATIONS smoothed deviations (as TCP times
 # out from round-trip times): idle, decodes vary ~10%; next to another busy program a decode
 # can take 2-3x the last, and a part that counts on it ends inside a word.
-DEVIATIONS = 2.0
+DEVIATIONS = 3.0
 
 
 def in_time(work_s: float, ahead_s: float) -> bool:

@@ -129,3 +129,19 @@ def played_runs(x: np.ndarray, runs: list[np.ndarray], start: int, max_pause_s: 
             found.append((begin, min(corrs), max(abs(d) for d in drifts)))
         pos = begin + len(run)
     return found
+
+
+def log_spectrogram(x: np.ndarray, n_fft: int = 1024, hop: int = 240) -> np.ndarray:
+    """Power in dB per frame and bin, over an 80 dB range (noise floors are not compared)."""
+    frames = 1 + (len(x) - n_fft) // hop
+    index = np.arange(n_fft)[None, :] + hop * np.arange(frames)[:, None]
+    power = np.abs(np.fft.rfft(x[index] * np.hanning(n_fft), axis=1)) ** 2
+    db = 10 * np.log10(power + 1e-12)
+    return np.maximum(db, db.max() - 80)
+
+
+def spectral_correlation(x: np.ndarray, ref: np.ndarray) -> float:
+    """Correlation of the log spectrograms of two equally long signals: what a listener
+    compares (a decode in windows is not the whole decode sample for sample)."""
+    return float(np.corrcoef(log_spectrogram(x).ravel(), log_spectrogram(ref).ravel())[0, 1])
+

@@ -101,6 +101,24 @@ def test_fake_plays_the_samples_with_a_fade_in_only_at_the_start():
     assert sink.position == len(src)
 
 
+@pytest.mark.parametrize("ends_word", [True, False])
+def test_running_dry_between_words_fades_out_and_counts_a_pause_inside_a_word_an_underrun(ends_word):
+    sink = FakeSink(block=240)
+    src = np.full(RATE // 10, 0.5, np.float32)  # loud to its last sample
+    sink.write(src, 0, ends_word=ends_word)  # more is expected: no drain was asked
+    out = sink.advance(len(src) + 480)
+    fade = round(0.005 * RATE)
+    if ends_word:  # a slow computer's wait: it sounds like a reader pausing, without a click
+        np.testing.assert_allclose(out[len(src) - fade:len(src)], src[-fade:] * window(fade)[::-1][1:], atol=1e-6)
+        assert (sink.pauses, sink.underruns) == (1, 0)
+    else:  # a stall inside a word: counted, and nothing hides it
+        assert out[len(src) - 1] == pytest.approx(0.5)
+        assert (sink.pauses, sink.underruns) == (0, 1)
+    sink.write(src, 0)
+    again = sink.advance(fade)
+    np.testing.assert_allclose(again, src[:fade] * window(fade)[1:], atol=1e-6)  # and comes back with a fade-in
+
+
 def test_samples_are_clipped_and_reshaped():
     sink = FakeSink()
     sink.write(np.full((1000, 1), 3.0), 0)  # a column and out of range
@@ -428,12 +446,18 @@ def test_recording_matches_what_was_written(real_sink, recorder, kind):
     assert real_sink.events.drained == 1 and real_sink.events.marks == ["start"]
     x = wait_heard(recorder)
     ref = to48k(src)
-    heard = sound_indices(x[recorder.index_at(t0):]) + recorder.index_at(t0)
+    i0 = recorder.index_at(t0)
+    heard = sound_indices(x[i0:]) + i0
     assert len(heard), "nothing was recorded"
-    start = heard[0] - 2 * FADE_48K
-    k, corr = locate(x[start:start + len(ref) + 4 * FADE_48K], np.concatenate([np.zeros(4 * FADE_48K, np.float32), ref, np.zeros(4 * FADE_48K, np.float32)]))
+    # Where the whole of it is in the recording (not where the first sound is: a stray sound
+    # before it would then fail as a mismatch, with nothing said about it).
+    k, corr = locate(ref, x[i0:])
     FIGURES[f"correlation_{kind}"] = f"{corr:.4f}"
     assert corr >= 0.9
+    at = i0 + k
+    stray = heard[(heard < at - 2 * FADE_48K) | (heard >= at + len(ref) + 2 * FADE_48K)]
+    assert len(stray) == 0, (f"sound outside what was written: {len(stray)} samples, the first "
+                             f"{(stray[0] - at) / REC_RATE * 1000:+.0f} ms from it, peak {np.abs(x[stray]).max():.3f}")
     duration = (heard[-1] - heard[0]) / REC_RATE
     assert duration == pytest.approx(len(src) / RATE, abs=0.01)
     if kind == "speech":  # the mark arrives when its first sample is handed to the device

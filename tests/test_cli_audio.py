@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.signals import REC_RATE, THRESHOLD, locate, sound_indices, sound_ms, to48k, wait_heard
+from tests.signals import REC_RATE, THRESHOLD, locate, sound_indices, sound_ms, spectral_correlation, to48k, wait_heard
 
 pytestmark = [pytest.mark.model, pytest.mark.audio]
 
@@ -60,13 +60,16 @@ def test_say_plays_what_it_would_write(audio_server, recorder, tmp_path):
     first, last = since + int(heard[0]), since + int(heard[-1])
     print(f"\nsay: {underruns} underruns, {pauses} pauses, pace {pace:.2f}, "
           f"heard {(last - first) / REC_RATE:.2f} s for {len(ref) / REC_RATE:.2f} s of audio")
-    assert underruns == 0, "the output ran dry inside a word"
+    assert underruns == 0, "the output ran dry inside a word; its log:\n" + err.decode()[-3000:]
     sounding = len(sound_indices(x[first:last + 1]))
     assert sounding >= 0.9 * len(sound_indices(ref)), "part of the speech was not heard"
-    if pauses == 0 and pace >= 2:  # nothing waited, nothing windowed: sample for sample
+    if pauses == 0:  # nothing waited: the same sound at the same times (a sentence decoded in
+        # windows here and whole in the file differs sample for sample, not to a listener)
         pad = np.zeros(4800, np.float32)
-        _, corr = locate(x[first - 2400:first + len(ref)], np.concatenate([pad, ref, pad]))
-        assert corr >= 0.9, f"the recording does not match the WAV ({corr:.3f})"
+        k, _ = locate(x[first:first + REC_RATE // 2], np.concatenate([pad, ref]))
+        at = first - (k - len(pad))
+        likeness = spectral_correlation(x[at:at + len(ref)], ref)
+        assert likeness >= 0.9, f"the recording does not sound like the WAV ({likeness:.3f})"
     said = transcribe(x[first:last + REC_RATE // 10], REC_RATE)
     assert wer([normalize(TEXT)], [normalize(said)]) <= 0.1, said
     assert not sound_indices(x[last + 4800:]).size  # and nothing after it

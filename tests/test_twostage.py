@@ -12,6 +12,7 @@ from reader.engine import silence
 from reader.engine.twostage import (DURATIONS, ENERGY, F0, FEATURES, MARGIN_FRAMES, TAIL_MARGIN_FRAMES, model_parts,
                                     speech_window)
 from reader.types import SAMPLE_RATE, CancelToken, Cancelled
+from tests.signals import spectral_correlation
 
 # Fixed phonemes, so these tests do not depend on G2P: "Please remember" (a 2-word first
 # chunk, half silence) and a 12-word sentence.
@@ -125,14 +126,6 @@ def _inputs(model, phonemes):
     return ids, model["pack"][len(ids) - 1]
 
 
-def _log_spectrogram(x: np.ndarray, n_fft: int = 1024, hop: int = 240) -> np.ndarray:
-    frames = 1 + (len(x) - n_fft) // hop
-    index = np.arange(n_fft)[None, :] + hop * np.arange(frames)[:, None]
-    power = np.abs(np.fft.rfft(x[index] * np.hanning(n_fft), axis=1)) ** 2
-    db = 10 * np.log10(power + 1e-12)
-    return np.maximum(db, db.max() - 80)  # an 80 dB range: do not correlate noise floors
-
-
 @pytest.mark.model
 @pytest.mark.parametrize("phonemes", [SHORT, SENTENCE])
 def test_untrimmed_equals_full_model(model, phonemes):
@@ -161,7 +154,7 @@ def test_trimmed_keeps_the_speech(model, phonemes, speed):
     assert offset <= a - silence.LEAD_S * SAMPLE_RATE
     assert b + silence.TAIL_S * SAMPLE_RATE <= end * 600
     voiced_full, voiced_two = full[a:b], two[a - offset:b - offset]
-    corr = np.corrcoef(_log_spectrogram(voiced_full).ravel(), _log_spectrogram(voiced_two).ravel())[0, 1]
+    corr = spectral_correlation(voiced_full, voiced_two)
     level_db = 20 * np.log10(np.sqrt(np.mean(voiced_two ** 2)) / np.sqrt(np.mean(voiced_full ** 2)))
     print(f"spectral correlation {corr:.3f}, level {level_db:+.2f} dB")
     assert corr >= MIN_SPEC_CORR

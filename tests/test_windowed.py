@@ -13,6 +13,7 @@ from reader.engine.windowed import (FRAME_SAMPLES, TAIL_SAMPLES, NormPrior, deco
                                    phase_before, plan)
 from reader.synth import render
 from reader.types import Utterance
+from tests.signals import spectral_correlation
 
 SENTENCE = "Please remember to water the plants before you leave for the weekend."
 
@@ -127,16 +128,9 @@ def test_prior_bank_keeps_priors_on_disk_and_recalibrates_a_damaged_one(tmp_path
 
 # ---------------------------------------------------------------- the real model
 
-def _log_spectrogram(x: np.ndarray, n_fft: int = 1024, hop: int = 240) -> np.ndarray:
-    frames = 1 + (len(x) - n_fft) // hop
-    index = np.arange(n_fft)[None, :] + hop * np.arange(frames)[:, None]
-    db = 10 * np.log10(np.abs(np.fft.rfft(x[index] * np.hanning(n_fft), axis=1)) ** 2 + 1e-12)
-    return np.maximum(db, db.max() - 80)
-
-
 def _likeness(windowed: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
     """Log-spectrogram correlation and level difference (dB) of windowed against reference."""
-    corr = float(np.corrcoef(_log_spectrogram(windowed).ravel(), _log_spectrogram(reference).ravel())[0, 1])
+    corr = spectral_correlation(windowed, reference)
     level = 20 * np.log10(np.sqrt(np.mean(windowed ** 2)) / np.sqrt(np.mean(reference ** 2)))
     return corr, float(level)
 

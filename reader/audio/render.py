@@ -93,6 +93,13 @@ class Renderer:
             if got and self._dry:
                 self.longest_wait = max(self.longest_wait, self._dry)
                 self._dry = 0
+            if got and self.pause_ok and self.more_expected and ring.available() == 0 and self._env > 0:
+                # Dry at a point between words (a slow computer's wait): fade out what was
+                # just taken, as at a pause; the next sound fades in. Had more come within
+                # this block, the fade is a 5 ms dip between two words.
+                self._fade_tail(out, o, got)
+                o += got
+                continue
             if got == 0:
                 out[o:] = 0.0
                 if self.more_expected:
@@ -111,6 +118,16 @@ class Renderer:
                 self._env += k
             o += got
         self._apply_volume(out)
+
+    def _fade_tail(self, out: np.ndarray, o: int, got: int) -> None:
+        """Fade out[o:o + got] (just taken, ending where the ring ran dry) to silence."""
+        if self._env < self.fade:  # still fading in: open it first, as the main path does
+            k = min(got, self.fade - self._env)
+            out[o:o + k] *= self._window[self._env + 1:self._env + 1 + k]
+        k = min(got, self.fade)
+        out[o + got - k:o + got] *= self._window[:k][::-1]
+        self._env = 0  # the sound has stopped: what comes next fades in
+        self.pauses += 1
 
     def _start_fade_out(self) -> None:
         if not self._fading_out:
