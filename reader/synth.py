@@ -16,14 +16,14 @@ import numpy as np
 
 from reader.chunk_cache import ChunkCache
 from reader.engine import silence
-from reader.engine.onnx import MAX_TOKENS, SPEED_RANGE
+from reader.engine.onnx import MAX_TOKENS
 from reader.engine.priors import PriorBank
 from reader.engine.voices import VoiceBank, VoiceSpec, style_for
 from reader.engine.windowed import FirstWindow, NormPrior, WindowedRun, first_window
 from reader.pace import PaceMeter, Playout, in_time
 from reader.text.g2p import Phonemes
 from reader.text.split import chunk_map, split_chunk, utterance_chunks
-from reader.types import (SAMPLE_RATE, AudioChunk, CancelToken, Cancelled, Decoded, ReaderError, TextChunk,
+from reader.types import (SAMPLE_RATE, SPEED_RANGE, AudioChunk, CancelToken, Cancelled, Decoded, ReaderError, TextChunk,
                           Utterance, Word)
 from reader.words import FRAME_SAMPLES, WordFrames, pause_point, to_samples, word_frames
 
@@ -385,9 +385,11 @@ class Synthesizer:
         """Shaped windows as parts. In real time, a window goes out whole only if the next
         one (next_frames to decode at the measured pace; 0: it is kept) will be ready before
         the audio ahead has played; else only up to a pause point between words, and the
-        rest waits for the next window. With no word end in hand, all of it waits."""
+        rest waits for the next window. With no word end in hand, all of it waits, unless the
+        last part ended inside a word: then it goes out whole (waiting would stop in a word)."""
         held = np.zeros(0, np.float32)
         held_at = 0  # sample of the chunk's audio where `held` begins
+        in_word = False  # the last part went out ending inside a word (the listener is there)
         words: tuple[Word, ...] = ()
         for index, (window, next_frames) in enumerate(windows):
             shaped, cut = self._shape_window(window.audio, index, window.final, chunk, run.speed)
@@ -398,18 +400,23 @@ class Synthesizer:
                 yield _Part(pending, True, _words_in(words, held_at, len(pending), last=True))
                 return
             spf = self.pace.cautious_seconds_per_frame or 0.0
-            if run.playout is None or in_time(spf * next_frames, run.playout.ahead() + len(pending) / SAMPLE_RATE):
+            ahead = run.playout.ahead() + len(pending) / SAMPLE_RATE if run.playout is not None else 0.0
+            _LOGGER.debug("pacing: window %d, %.2f s ahead, the next (%d frames) ~%.2f s", index, ahead,
+                          next_frames, spf * next_frames)
+            at = pause_point(_words_ending_in(words, held_at, len(pending)), len(pending),
+                             lambda w: self._phrase_end(w, run.source))
+            # After a part that ended inside a word, holding a window with no word end in it
+            # would leave the listener inside that word: it goes out whole.
+            if run.playout is None or in_time(spf * next_frames, ahead) or (in_word and (at is None or at <= 0)):
                 yield _Part(pending, False, _words_in(words, held_at, len(pending)), ends_word=False)
-                held, held_at = np.zeros(0, np.float32), held_at + len(pending)
+                held, held_at, in_word = np.zeros(0, np.float32), held_at + len(pending), True
                 continue
-            inside = _words_in(words, held_at, len(pending))
-            at = pause_point(inside, len(pending), lambda w: self._phrase_end(w, run.source))
             if at is None or at <= 0:
                 held = pending  # no word ends in hand yet: it all waits for the next window
                 continue
             out = silence.fade_edges(pending[:at].copy(), SAMPLE_RATE, start=False)
             yield _Part(out, False, _words_in(words, held_at, at), ends_word=True)
-            held, held_at = silence.fade_edges(pending[at:].copy(), SAMPLE_RATE, end=False), held_at + at
+            held, held_at, in_word = silence.fade_edges(pending[at:].copy(), SAMPLE_RATE, end=False), held_at + at, False
 
     def _phrase_end(self, word: Word, source: str) -> bool:
         rest = source[word.span.end:word.span.end + 3].lstrip()
@@ -459,6 +466,13 @@ def _words_in(words: tuple[Word, ...], at: int, length: int, last: bool = False)
     often lasts well past the trimmed speech)."""
     return tuple(Word(w.span, w.start - at, min(w.end - at, length) if last else w.end - at)
                  for w in words if at <= w.start < at + length)
+
+
+def _words_ending_in(words: tuple[Word, ...], at: int, length: int) -> tuple[Word, ...]:
+    """The words that start or end in chunk samples [at, at + length), in those samples: a
+    word begun in an earlier part may end in this one, and its end is a place to pause."""
+    return tuple(Word(w.span, w.start - at, w.end - at) for w in words
+                 if at <= w.start < at + length or at < w.end <= at + length)
 
 
 class _Pieces:
