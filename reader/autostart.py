@@ -6,6 +6,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from reader.files import write_text_atomic
+
 ENTRY = """[Desktop Entry]
 Type=Application
 Name=kokoro-reader
@@ -34,6 +36,4 @@ def set_enabled(enabled: bool, command: list[str] | None = None) -> None:
         return
     command = command or [sys.executable, "-m", "reader.cli", "daemon"]
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(ENTRY.format(command=shlex.join(command)), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, ENTRY.format(command=shlex.join(command)))

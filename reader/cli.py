@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader import __version__
 from reader.ipc import COMMANDS
-from reader.types import ReaderError
+from reader.types import SPEED_RANGE, ReaderError
 
 _LOGGER = logging.getLogger("reader.cli")
 DEMO_TEXT = "Hello! This is kokoro-reader. Select any text and press Control Alt R to hear it."
@@ -26,8 +26,8 @@ def _speed(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"speed must be a number, not {text!r}") from None
-    if not 0.5 <= value <= 2.0:
-        raise argparse.ArgumentTypeError(f"speed {value:g} is out of range 0.5-2.0")
+    if not SPEED_RANGE[0] <= value <= SPEED_RANGE[1]:
+        raise argparse.ArgumentTypeError(f"speed {value:g} is out of range {SPEED_RANGE[0]:g}-{SPEED_RANGE[1]:g}")
     return value
 
 

@@ -16,14 +16,12 @@ from types import MappingProxyType
 from typing import Any
 
 from reader.sources.hotkeys import DEFAULT_HOTKEYS
-from reader.types import ReaderError
+from reader.types import PAUSE_RANGE, SPEED_RANGE, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 
 SCHEMA = 1
-SPEED_RANGE = (0.5, 2.0)
 VOLUME_RANGE = (0.0, 1.0)
-PAUSE_RANGE = (0.0, 2.0)  # seconds of extra silence between sentences
 ENV_PREFIX = "KOKORO_READER_"
 
 
@@ -255,5 +253,5 @@ def apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Setting
     return dataclasses.replace(settings, **values)
 
 
-__all__ = ["FIELDS", "PAUSE_RANGE", "SCHEMA", "SPEED_RANGE", "VOLUME_RANGE", "FutureSchema", "Settings",
+__all__ = ["FIELDS", "SCHEMA", "VOLUME_RANGE", "FutureSchema", "Settings",
            "apply_overrides", "env_overrides", "from_dict", "parse_override", "schema_of", "to_dict"]

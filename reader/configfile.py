@@ -11,12 +11,12 @@ import errno
 import json
 import logging
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.config import SCHEMA, FutureSchema, Settings, from_dict, schema_of, to_dict
+from reader.files import write_text_atomic
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -105,41 +105,12 @@ class SettingsFile:
         if self.read_only_reason:
             raise ReaderError(self.read_only_reason)
         text = json.dumps(to_dict(settings), indent=2, ensure_ascii=False) + "\n"
-        folder = self.path.parent
-        tmp = None
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-            tmp = None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.path, text)
         except OSError as exc:
             raise ReaderError(f"could not save the settings to {self.path}: {_reason(exc)}; "
                               "your changes apply until you quit") from exc
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-        self._sync_folder(folder)
-
-    @staticmethod
-    def _sync_folder(folder: Path) -> None:
-        """Make the rename itself durable (best effort: not every system allows it)."""
-        try:
-            fd = os.open(folder, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
 
 
 __all__ = ["CONFIG_ENV", "Loaded", "SettingsFile", "config_path"]

@@ -19,12 +19,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.controller import ACTIONS
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 
-COMMANDS = ("read-selection", "read-clipboard", "pause", "resume", "toggle", "stop", "next", "previous",
-            "faster", "slower", "say", "status", "settings", "auto-read", "quit")
+COMMANDS = (*ACTIONS, "status")  # what the controller does, and the state it answers with
 _MAX_REQUEST = 16 * 2**20  # bytes: `ctl say` may carry a long text, not an unbounded one
 _TIMEOUT_S = 5.0
 

@@ -23,13 +23,12 @@ from reader.audio.sink import AudioSink
 from reader.chunk_cache import ChunkCache
 from reader.pace import PaceMeter
 from reader.text.split import sentences
-from reader.types import CancelToken, Cancelled, ReaderError, Span, Utterance
+from reader.types import PAUSE_RANGE, SPEED_RANGE, CancelToken, Cancelled, ReaderError, Span, Utterance
 
 _LOGGER = logging.getLogger(__name__)
 
 RESTART_WINDOW_S = 1.5  # previous_sentence() this soon after a sentence began goes back one
 SPEED_STEP = 0.1
-MAX_SENTENCE_PAUSE_S = 5.0
 PREPARE_CHUNKS = 2  # chunks synthesized ahead for prepare(): the first, and the one after it
 # ... and on a computer slower than this pace (seconds of audio per second of work), where
 # the rest would not keep ahead, as much more as this (seconds of audio, ~11 MB): a hotkey
@@ -261,10 +260,10 @@ class Speaker:
                 self._sink.pause()  # flush() cleared the pause; the new audio waits paused
 
     def faster(self) -> None:
-        self.set_speed(min(2.0, round(self.speed + SPEED_STEP, 2)))
+        self.set_speed(min(SPEED_RANGE[1], round(self.speed + SPEED_STEP, 2)))
 
     def slower(self) -> None:
-        self.set_speed(max(0.5, round(self.speed - SPEED_STEP, 2)))
+        self.set_speed(max(SPEED_RANGE[0], round(self.speed - SPEED_STEP, 2)))
 
     def set_voice(self, voice: str) -> None:
         """For the next say(). Raises ReaderError for an unknown voice."""
@@ -283,7 +282,7 @@ class Speaker:
 
     def set_sentence_pause(self, seconds: float) -> None:
         """Extra silence between sentences (0-5 s), from the next sentence synthesized."""
-        self.sentence_pause = min(MAX_SENTENCE_PAUSE_S, max(0.0, float(seconds)))
+        self.sentence_pause = min(PAUSE_RANGE[1], max(PAUSE_RANGE[0], float(seconds)))
 
     def close(self) -> None:
         self.stop()

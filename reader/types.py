@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SAMPLE_RATE = 24_000  # Kokoro's output rate, Hz
+SPEED_RANGE = (0.5, 2.0)  # the speeds Kokoro speaks well: settings, CLI, model and speaker keep to it
+PAUSE_RANGE = (0.0, 2.0)  # seconds of extra silence a user may put between sentences
 
 
 @dataclass(frozen=True)

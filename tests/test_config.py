@@ -8,8 +8,8 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -138,7 +138,7 @@ def test_a_file_from_a_newer_version_is_read_but_never_overwritten(tmp_path):
 
 
 def _no_temp_files(folder) -> bool:
-    return not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    return [p.name for p in folder.iterdir()] == ["settings.json"]
 
 
 def test_a_read_only_folder_is_a_clear_message_and_loses_nothing(tmp_path, monkeypatch):
@@ -152,7 +152,7 @@ def test_a_read_only_folder_is_a_clear_message_and_loses_nothing(tmp_path, monke
         if os.access(folder, os.W_OK):  # root writes anyway: make the folder refuse, as a read-only mount does
             def refuse(*args, **kwargs):
                 raise OSError(errno.EROFS, "Read-only file system")
-            monkeypatch.setattr(tempfile, "mkstemp", refuse)
+            monkeypatch.setattr(Path, "write_text", refuse)
         prefs = Preferences(SettingsFile(path), SettingsFile(path).load().settings)
         with pytest.raises(ReaderError, match="read-only") as err:
             prefs.change(volume=0.4)

@@ -6,7 +6,7 @@ import pytest
 from reader.audio.fake import FakeSink
 from reader.speaker import Speaker, State
 from reader.synth import Synthesizer
-from reader.types import ReaderError
+from reader.types import PAUSE_RANGE, ReaderError
 from tests.listeners import SpeakerEvents
 from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
 
@@ -209,4 +209,4 @@ def test_sentence_pause_is_clamped(rig):
     speaker.set_sentence_pause(-1)
     assert speaker.sentence_pause == 0.0
     speaker.set_sentence_pause(60)
-    assert speaker.sentence_pause == 5.0
+    assert speaker.sentence_pause == PAUSE_RANGE[1]  # the settings' limit, one home: reader.types

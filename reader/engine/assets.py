@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
 import importlib.resources
 import json
 import logging
 import os
-import secrets
 import sys
 import threading
 import time
@@ -31,6 +29,7 @@ from typing import BinaryIO, Protocol
 
 from reader.engine import sources as _sources
 from reader.engine.sources import FetchContext, NotProvided, Source, SourceUnavailable
+from reader.files import commit, sha256_file, temp_beside, write_text_atomic
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -146,14 +145,6 @@ def default_data_dir() -> Path:
     return Path(base).expanduser() / "assets"
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class Cache:
     """Owns the data dir: verifying files, .verified stamps, temp files, atomic installs.
 
@@ -172,9 +163,8 @@ class Cache:
         return self.root.joinpath(*asset.relpath.split("/"))
 
     def new_tmp(self, asset: Asset) -> Path:
-        """A fresh temp name next to the final file, so os.replace is atomic."""
-        path = self.path_for(asset)
-        return path.with_name(f"{path.name}.part-{secrets.token_hex(6)}")
+        """A fresh temp name next to the final file (see files.commit)."""
+        return temp_beside(self.path_for(asset))
 
     def lookup(self, asset: Asset) -> Path | None:
         """The cached file if it is verified; a corrupt one is deleted."""
@@ -201,8 +191,6 @@ class Cache:
     def install(self, asset: Asset, tmp: Path) -> Path:
         """fsync + verify tmp, then atomically move it into place. tmp is gone afterwards."""
         try:
-            with open(tmp, "r+b") as f:
-                os.fsync(f.fileno())
             size = tmp.stat().st_size
             if size != asset.size:
                 raise SourceUnavailable("gave a truncated or wrong file",
@@ -210,7 +198,7 @@ class Cache:
             if sha256_file(tmp) != asset.sha256:
                 raise SourceUnavailable("gave a corrupt file", f"{asset.relpath}: sha256 mismatch")
             path = self.path_for(asset)
-            os.replace(tmp, path)
+            commit(tmp, path)
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -274,14 +262,10 @@ class Cache:
         with self._lock:
             self._verified[path] = key
         stamp = self._stamp(path)
-        tmp = stamp.with_name(f"{stamp.name}.part-{secrets.token_hex(6)}")
         try:
-            tmp.write_text(json.dumps({"sha256": asset.sha256, "size": key[0], "mtime_ns": key[1]}))
-            os.replace(tmp, stamp)
+            write_text_atomic(stamp, json.dumps({"sha256": asset.sha256, "size": key[0], "mtime_ns": key[1]}))
         except OSError as exc:  # a read-only cache still works, it just re-hashes
             _LOGGER.debug("Could not write %s: %s", stamp.name, exc)
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
 @dataclass(frozen=True)

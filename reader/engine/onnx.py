@@ -16,14 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from reader.types import CancelToken, Cancelled, Decoded, ReaderError
+from reader.types import SPEED_RANGE, CancelToken, Cancelled, Decoded, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 
 MAX_TOKENS = 510  # the model's context: 512 positions less the two pad tokens
-SPEED_RANGE = (0.5, 2.0)
 
-__all__ = ["KokoroOnnx", "EngineOptions", "Cancelled", "MAX_TOKENS", "SPEED_RANGE", "physical_cores"]
+__all__ = ["KokoroOnnx", "EngineOptions", "Cancelled", "MAX_TOKENS", "physical_cores"]
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,14 @@ calibrated again. They hold model statistics only, nothing the user read.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
-import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from reader.engine.windowed import NormPrior
+from reader.files import replacing
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,17 +65,12 @@ class PriorBank:
 
     def _save(self, key: str, prior: NormPrior) -> None:
         path = self._path(key)
-        tmp = path.with_name(f"{path.name}.part-{secrets.token_hex(6)}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as f:
+            with replacing(path) as tmp, open(tmp, "wb") as f:
                 prior.save(f)
-            os.replace(tmp, path)
         except OSError as exc:  # read-only or full: calibrated again next time, no harm
             _LOGGER.debug("cannot keep the voice prior: %s", exc)
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
 __all__ = ["PriorBank", "CALIBRATION_VERSION"]

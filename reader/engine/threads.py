@@ -15,7 +15,7 @@ import statistics
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.atomic import write_text_atomic
+from reader.files import write_text_atomic
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -26,11 +26,8 @@ Not responsible for trimming to a natural gap: silence.trim still does that afte
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
-import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -40,12 +37,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from reader.atomic import write_text_atomic
 from reader.engine.onnx import (EngineOptions, ModelThread, load_vocab, model_inputs, physical_cores, run_cancellable,
                                 session_options)
 from reader.engine.threads import pick_threads
 from reader.engine.windowed import (FIRST_WINDOW_FRAMES, PHASE_INPUT, FirstWindow, NormPrior, WindowedRun,
                                     decode_windows, norm_statistics, own_feeds, windowed_decoder)
+from reader.files import replacing, sha256_file, write_text_atomic
 from reader.types import CancelToken, Decoded, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -114,14 +111,6 @@ def speech_window(energy: np.ndarray, margin: int = MARGIN_FRAMES,
     return max(0, int(loud[0]) - margin), min(per_frame.size, int(loud[-1]) + 1 + tail)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _extract(model_path: Path, encoder: Path, decoder: Path) -> None:
     """Write the two parts (~1 s, 29 + 64 MB). Needs the `onnx` package, only here.
 
@@ -144,13 +133,8 @@ def _extract(model_path: Path, encoder: Path, decoder: Path) -> None:
         raise ReaderError(f"cannot split {model_path.name}: {exc}") from exc
     for path, part in ((encoder, extractor.extract_model(["tokens", "style", "speed"], [FEATURES, F0, ENERGY, DURATIONS])),
                        (decoder, rewired)):
-        tmp = path.with_name(f"{path.name}.part-{secrets.token_hex(6)}")
-        try:
+        with replacing(path) as tmp:  # another process never sees half a file
             onnx.save(part, str(tmp))
-            os.replace(tmp, path)  # atomic: another process never sees half a file
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
 def model_parts(model_path: Path) -> tuple[Path, Path]:
@@ -168,7 +152,7 @@ def model_parts(model_path: Path) -> tuple[Path, Path]:
         known = json.loads(stamp.read_text("utf-8"))
     except (OSError, ValueError):
         known = {}
-    sha = known["sha256"] if {k: known.get(k) for k in key} == key else _sha256(model_path)
+    sha = known["sha256"] if {k: known.get(k) for k in key} == key else sha256_file(model_path)
     stem = f"{model_path.name}.{sha[:16]}.v{_PARTS_VERSION}"
     parts = tuple(model_path.with_name(f"{stem}.{part}.onnx") for part in ("encoder", "decoder"))
     if not all(p.is_file() for p in parts):  # written atomically: present = whole

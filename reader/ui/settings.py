@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.config import PAUSE_RANGE, SPEED_RANGE, Settings
+from reader.config import Settings
 from reader.sources.hotkeys import DEFAULT_HOTKEYS
-from reader.types import ReaderError
+from reader.types import PAUSE_RANGE, SPEED_RANGE, ReaderError
 from reader.ui.a11y import announce, describe, labelled
 from reader.ui.keyrecorder import KeyRecorder, same_combo
 from reader.ui.voicepicker import VoiceChoice, VoiceSection
