@@ -26,19 +26,25 @@ PREPARED_REST_S = 3.0  # the selection made this long before the key
 READING = ("Scientists have long wondered why some birds travel thousands of kilometres every year. "
            "New tracking devices, small enough to fit on a songbird, now follow them day and night. "
            "The data show that many birds rest for weeks at the same places along the way.")
-_BUSY = "while True: pass"
+_BUSY = "import sys\nsys.stdout.write('spinning\\n')\nsys.stdout.flush()\nwhile 1: pass"
 
 
 @contextlib.contextmanager
-def _busy_loops(cores: list[int]):
-    """One nice-0 busy loop pinned to each of `cores`, for the length of the block."""
-    loops = [subprocess.Popen([sys.executable, "-c", _BUSY], preexec_fn=_pin(core)) for core in cores]
+def busy_loops(cores: list[int | None]):
+    """One busy loop at this process's priority per entry (pinned to that core; None:
+    anywhere), each spinning before the block starts; stopped after it. Tests use it too."""
+    loops = [subprocess.Popen([sys.executable, "-c", _BUSY], stdout=subprocess.PIPE, preexec_fn=_pin(core))
+             for core in cores]
     try:
+        for loop in loops:
+            if loop.stdout.readline() != b"spinning\n":
+                raise RuntimeError("a busy loop did not start")
         yield
     finally:
         for loop in loops:
             loop.kill()
             loop.wait()
+            loop.stdout.close()
 
 
 def _pin(core: int | None):
@@ -51,7 +57,7 @@ def measure_conditions(trials: int, conditions: tuple[str, ...] = CONDITIONS) ->
     results = {}
     for name in conditions:
         loops = {"idle": [], "slow": cores[:1], "busy": cores}[name]
-        with _busy_loops(loops):
+        with busy_loops(loops):
             proc = subprocess.run([sys.executable, "-m", "reader.bench_conditions", name, str(trials)],
                                   capture_output=True, text=True, timeout=1800,
                                   preexec_fn=_pin(cores[0] if name == "slow" else None))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 
@@ -14,6 +12,7 @@ import pytest
 
 from reader import autostart, ipc
 from reader.audio.fake import FakeSink
+from reader.bench_conditions import busy_loops
 from reader.controller import Controller
 from reader.sources.clipboard import ClipboardPolicy
 from reader.sources.selection import Capture
@@ -359,15 +358,6 @@ def _ctl_round_trips(path, rounds: int) -> list[float]:
     return times
 
 
-def _busy_loops(n: int) -> list[subprocess.Popen]:
-    """n processes spinning at this process's priority; returns once each is spinning."""
-    code = "import sys\nsys.stdout.write('spinning\\n')\nsys.stdout.flush()\nwhile 1: pass"
-    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE) for _ in range(n)]
-    for proc in procs:
-        assert proc.stdout.readline() == b"spinning\n"
-    return procs
-
-
 def test_ctl_stop_pause_status_answer_within_50ms_under_full_load(tmp_path):
     """The real socket and Controller with a fake speaker, the commands thread stuck in a
     read-selection, first on an idle machine, then with one busy loop per core at the test's
@@ -380,18 +370,13 @@ def test_ctl_stop_pause_status_answer_within_50ms_under_full_load(tmp_path):
     path = tmp_path / "control.sock"
     server = ipc.ControlServer(controller.command, path)
     server.start()
-    busy: list[subprocess.Popen] = []
     try:
         controller.command("read-selection")
         assert desktop.capturing.wait(5)
         idle = _ctl_round_trips(path, 150)
-        busy = _busy_loops(os.cpu_count() or 2)
-        loaded = _ctl_round_trips(path, 150)
+        with busy_loops([None] * (os.cpu_count() or 2)):
+            loaded = _ctl_round_trips(path, 150)
     finally:
-        for proc in busy:
-            proc.kill()
-            proc.wait()
-            proc.stdout.close()
         desktop.release.set()
         server.close()
         controller.close()

@@ -210,14 +210,11 @@ def busy_computer():
     """One nice-0 busy loop per core, as a build or a heavy web page: the model gets about
     half the CPU it would get idle, in bursts as the scheduler shares it."""
     import os
-    import subprocess
-    import sys
 
-    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in os.sched_getaffinity(0)]
-    yield
-    for loop in loops:
-        loop.kill()
-        loop.wait()
+    from reader.bench_conditions import busy_loops
+
+    with busy_loops([None] * len(os.sched_getaffinity(0))):
+        yield
 
 
 def test_on_a_busy_computer_speech_waits_only_between_words_and_stops_at_once(live, busy_computer):
