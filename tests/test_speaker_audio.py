@@ -136,7 +136,7 @@ def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     FIGURES["min_correlation"] = f"{min(c for _, c, _ in found):.3f}"
     FIGURES["max_drift_samples"] = str(max(d for _, _, d in found))
     assert sum(len(r) for r in runs) >= 0.9 * sum(len(c.samples) for c in tap.chunks) * 2
-    assert min(c for _, c, _ in found) >= 0.9 and max(d for _, _, d in found) <= 48, \
+    assert min(c for _, c, _ in found) >= 0.95 and max(d for _, _, d in found) <= 48, \
         "a run of audio did not play as made: a stall or dropout"
     # The silence the synthesizer itself puts between sentences (waits aside; a slow model's
     # part may also end at a comma, where the voice's own pause can be longer).
@@ -235,8 +235,13 @@ def test_on_a_busy_computer_speech_waits_only_between_words_and_stops_at_once(li
         FIGURES["busy_underrun_at_s"] = f"{sink._renderer.last_underrun_at / sink._rate:.2f}"  # noqa: SLF001
     assert sink.underruns == 0, "the output ran dry inside a word"
     found = played_runs(x, tap.runs48k(), start)
+    import os, numpy
+    if os.environ.get("DEBUG_RUNS"):
+        numpy.save("/tmp/busy_x.npy", x[start:]); numpy.save("/tmp/busy_ref.npy", numpy.concatenate(tap.runs48k()))
+        print("WORDS", [[(w.text if hasattr(w,'text') else w) for w in (c.words or [])] for c in tap.chunks])
     FIGURES["busy_min_correlation"] = f"{min(c for _, c, _ in found):.3f}"
-    assert min(c for _, c, _ in found) >= 0.9 and max(d for _, _, d in found) <= 48
+    FIGURES["busy_runs"] = str([(round((b - start) / REC_RATE, 2), round(c, 3), d) for b, c, d in found])
+    assert min(c for _, c, _ in found) >= 0.95 and max(d for _, _, d in found) <= 48
     said = transcribe(x[start:], REC_RATE)
     FIGURES["busy_wer"] = f"{wer([normalize(LONG)], [normalize(said)]):.3f}"
     assert wer([normalize(LONG)], [normalize(said)]) <= 0.1, said
@@ -285,7 +290,7 @@ def test_sound_server_dying_mid_utterance_is_an_error_and_the_next_say_plays(liv
         found = played_runs(x, tap.runs48k(), rec2.index_at(t_say))
         FIGURES["after_restart_correlation"] = f"{min(c for _, c, _ in found):.3f}"
         FIGURES["after_restart_drift"] = str(max(d for _, _, d in found))
-        assert found and min(c for _, c, _ in found) >= 0.9 and max(d for _, _, d in found) <= 48
+        assert found and min(c for _, c, _ in found) >= 0.95 and max(d for _, _, d in found) <= 48
         assert speaker.state is State.IDLE
     finally:
         rec2.stop()
