@@ -215,7 +215,8 @@ def test_the_first_window_ends_just_after_a_word_when_one_ends_within_reach():
     # Speech from frame 2; words end at frames 5, 14, 16 and 25: the longest window that
     # ends one frame after a word and is 12-18 frames long ends after the word at 16.
     assert first_window([5, 14, 16, 25], start=2) == 15
-    assert first_window([5, 25], start=2) == FIRST_WINDOW_FRAMES  # none in reach: as before
+    assert first_window([5, 25], start=2) == 24  # a long first word: the window holds it
+    assert first_window([5, 40], start=2) == FIRST_WINDOW_FRAMES  # none in reach: as before
     assert first_window([], start=0) == FIRST_WINDOW_FRAMES
     assert first_window([MIN_FIRST_WINDOW_FRAMES - 2], start=0) == FIRST_WINDOW_FRAMES  # too short a window
     assert plan(2, 100, first_window([16], 2))[0] == (2, 17)

@@ -47,6 +47,9 @@ FIRST_WINDOW_FRAMES = 18  # 3 frames of margin + 15 of speech
 # a computer too slow to keep ahead plays it whole and waits there, instead of holding the
 # first sound back until a word ends in a later window.
 MIN_FIRST_WINDOW_FRAMES = 12
+# ... or longer, to hold a long first word ("Scientists": ~21 frames): ~0.1 s more work
+# before the first sound, where holding it for the second window cost ~0.3 s at pace 2.
+LONGEST_FIRST_WINDOW_FRAMES = 26
 # Before the first window are only silent frames, and its first 3 frames are silent margin:
 # left context there only costs time (~55 ms for 8 frames).
 FIRST_CONTEXT_BEFORE = 0
@@ -175,12 +178,16 @@ FirstWindow = Callable[[np.ndarray, int, int], int]
 
 
 def first_window(word_ends: Iterable[int], start: int, most: int = FIRST_WINDOW_FRAMES,
-                 least: int = MIN_FIRST_WINDOW_FRAMES) -> int:
+                 least: int = MIN_FIRST_WINDOW_FRAMES, longest: int = LONGEST_FIRST_WINDOW_FRAMES) -> int:
     """The first window's size for speech starting at frame `start`: the longest of
     [least, most] frames that ends one frame after a word (the frame the crossfade holds
-    back), else `most`. The same words give the same plan, so a later run can resume it."""
-    fits = [end + 1 - start for end in word_ends if least <= end + 1 - start <= most]
-    return max(fits, default=most)
+    back); when a long first word ends later, the shortest up to `longest` that holds it;
+    else `most`. The same words give the same plan, so a later run can resume it."""
+    sizes = [end + 1 - start for end in word_ends]
+    fits = [n for n in sizes if least <= n <= most]
+    if fits:
+        return max(fits)
+    return min((n for n in sizes if most < n <= longest), default=most)
 
 
 def plan(start: int, end: int, first: int = FIRST_WINDOW_FRAMES, second: float = SECOND_WINDOW,
@@ -263,4 +270,4 @@ def decode_windows(decode: Callable[[int, int, np.ndarray], np.ndarray], f0: np.
 
 
 __all__ = ["NormPrior", "norm_statistics", "windowed_decoder", "own_feeds", "phase_before",
-           "plan", "first_window", "FirstWindow", "MIN_FIRST_WINDOW_FRAMES", "decode_windows", "WindowPiece", "WindowedRun", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
+           "plan", "first_window", "FirstWindow", "MIN_FIRST_WINDOW_FRAMES", "LONGEST_FIRST_WINDOW_FRAMES", "decode_windows", "WindowPiece", "WindowedRun", "TAIL_SAMPLES", "FRAME_SAMPLES", "CONTEXT_FRAMES", "FIRST_WINDOW_FRAMES"]
