@@ -110,11 +110,12 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
     pace = 1.0 / rtf_sentence
     asked = (trials, utterances)
     trials, utterances = scaled(trials, pace), scaled(utterances, pace, least=10)
-    if pace < 0.8 * IDLE_PACE:  # memory growth shows by 20 (+4% from 10 to 100 here)
+    slow = pace < 0.8 * IDLE_PACE  # fewer of the long measurements (the peer's too, run_bench)
+    if slow:  # memory growth shows by 20 (+4% from 10 to 100 here)
         utterances = min(utterances, 20)
     sentence = [_first_chunk_s(synth, SENTENCE) for _ in range(trials)]
     paragraph = [_first_chunk_s(synth, PARAGRAPH) for _ in range(trials)]
-    rtfs, audio_s = zip(*(_rtf(synth, PARAGRAPH) for _ in range(RTF_RUNS if pace >= 0.8 * IDLE_PACE else 1)))
+    rtfs, audio_s = zip(*(_rtf(synth, PARAGRAPH) for _ in range(1 if slow else RTF_RUNS)))
     rss = {}
     for i, text in enumerate(_utterances(utterances), 1):
         for _ in synth.stream(__import__("reader.types").types.Utterance(text, VOICE), realtime=False):
@@ -141,6 +142,7 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
         f"rss_after_{utterances}_mb": round(rss[utterances], 1),
         "rss_growth_10_to_end": round(rss[utterances] / rss[10] - 1, 4) if 10 in rss else None,
         "trials": trials,
+        "slow_machine": slow,
         **({"scaled": f"pace {pace:.2f} (the trial counts are for {IDLE_PACE:g}): {trials} trials instead of "
                       f"{asked[0]}, {utterances} utterances instead of {asked[1]}"}
            if (trials, utterances) != asked else {}),
@@ -187,8 +189,7 @@ def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 1
 
         result["idle"] = measure_idle(idle_s)
     if peer:
-        slow = len(ours["rtf_runs"]) < RTF_RUNS  # measure_ours found this machine slow
-        theirs = measure_peer(trials, max(1, trials // 3) if slow else trials, len(ours["rtf_runs"]))
+        theirs = measure_peer(trials, max(1, trials // 3) if ours["slow_machine"] else trials, len(ours["rtf_runs"]))
         result["peer"] = theirs
         if "error" not in theirs:
             result["ratio"] = {

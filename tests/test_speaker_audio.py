@@ -123,6 +123,7 @@ def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     x = wait_heard(rec, 0.3)
     FIGURES["underruns"] = str(sink.underruns)
     FIGURES["pauses"] = str(sink.pauses)
+    FIGURES["output_xruns"] = str(sink.xruns)
     FIGURES["pace"] = f"{tap.synth.pace.pace:.2f}"
     FIGURES["parts"] = str([(round(t - t_say, 2), round(c.duration_s, 2), c.ends_word)
                             for t, c in zip(tap.times, tap.chunks)])
