@@ -22,8 +22,9 @@ LONG = " ".join(["The keeper climbed the narrow stairs and watched the beam swee
 
 
 def say(*args, **kw) -> subprocess.Popen:
+    kw.setdefault("env", dict(os.environ))
     return subprocess.Popen([sys.executable, "-m", "reader.cli", "say", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=dict(os.environ), **kw)
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, **kw)
 
 
 def wait_for_sound(recorder, since: int, timeout: float = 60.0) -> int:
@@ -77,17 +78,24 @@ def test_say_plays_what_it_would_write(audio_server, recorder, tmp_path):
 
 def test_ctrl_c_is_silent_at_once_and_exits_cleanly(audio_server, recorder):
     since = recorder.n_samples()
-    proc = say(LONG)
+    proc = say(LONG, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
         wait_for_sound(recorder, since)
         wait_heard(recorder, 0.5)
         t_int = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler prints where every thread waits
+            _, err = proc.communicate(timeout=10)
+            pytest.fail("no exit 10 s after Ctrl+C:\n" + err.decode(errors="replace")[-6000:])
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        proc.wait()
+        proc.stdout.close()  # else an unclosed pipe fails a later test (ResourceWarning)
+        proc.stderr.close()
     exited_s = time.monotonic() - t_int
     x = wait_heard(recorder, 0.5)
     i = recorder.index_at(t_int)
