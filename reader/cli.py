@@ -179,9 +179,15 @@ def _play(synth, sink, text: str, voice: str, speed: float) -> int:
             done.set()
 
     speaker = Speaker(synth, sink, voice=voice, speed=speed, listener=Listener())
+    # Python's own handler, whatever a library set meanwhile: Ctrl+C raises KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         speaker.say(text)
-        done.wait()  # a lock wait: Ctrl+C interrupts it at once
+        # Ctrl+C interrupts a wait at once when the main thread receives it. Timed: one CI run
+        # in ~20 stayed in an untimed wait 10 s after SIGINT, every other thread idle (the
+        # signal went to another thread?); Python runs the handler when the wait returns.
+        while not done.wait(0.05):
+            pass
     except KeyboardInterrupt:
         speaker.stop()  # the sink fades out within one block; the ONNX run is terminated
         return 130

@@ -284,13 +284,16 @@ class Synthesizer:
             if shaped is not None:
                 return chunk, iter([_Part(shaped.audio, True, shaped.words)])
             kept = self._kept_windows(key)
-            if kept and kept[-1].final:  # every window of it is kept: no encoding needed
-                return chunk, self._windows(chunk, key, None, run, kept)
+            if kept and (kept[-1].final or run.prior is not None):
+                # A prepare() made its first windows: they play at once, and the G2P and the
+                # encoder for the rest run while they do (on a slow computer ~0.2 s before).
+                rest = None if kept[-1].final else (lambda c=chunk: pieces.tokens(c))
+                return chunk, self._windows(chunk, key, rest, run, kept)
             phonemes, token_ids = pieces.tokens(chunk)
             if not token_ids:  # nothing speakable, or cut again into smaller pieces
                 continue
-            if run.prior is not None and (first or kept or self._late(len(token_ids), run)):
-                return chunk, self._windows(chunk, key, (phonemes, token_ids), run, kept)
+            if run.prior is not None and (first or self._late(len(token_ids), run)):
+                return chunk, self._windows(chunk, key, lambda t=(phonemes, token_ids): t, run, kept)
             try:
                 began = time.monotonic()
                 decoded = self.engine.run(token_ids, style_for(run.pack, len(token_ids)), speed, cancel,
@@ -339,37 +342,57 @@ class Synthesizer:
                 break
         return kept
 
-    def _windows(self, chunk: TextChunk, key: _ChunkKey, tokens: tuple[Phonemes, list[int]] | None, run: _Run,
-                 kept: list[_KeptWindow]) -> Iterator[_Part]:
+    def _windows(self, chunk: TextChunk, key: _ChunkKey, tokens: Callable[[], tuple[Phonemes, list[int]]] | None,
+                 run: _Run, kept: list[_KeptWindow]) -> Iterator[_Part]:
         """The chunk window by window: the kept ones first (a prepare() made them), then the
-        model from there. Each window is kept, so a later run resumes. Paced (see _paced)."""
-        engine: WindowedEngine = self.engine  # type: ignore[assignment]
-        timing = kept[0].timing if kept else None
+        model from there (tokens: its phonemes and ids, asked for only after the kept windows
+        are out; None: every window is kept). Each window is kept, so a later run resumes.
+        Paced (see _paced)."""
+        if not kept:
+            assert tokens is not None
+            phonemes, ids = tokens()
+            started = self._start_windows(chunk, phonemes, ids, run, kept)
+            if started is None:
+                return
+            timing = _Timing(word_frames(phonemes, chunk.text, self._kept_char, started.durations, started.frames),
+                             started.first_frame)
+            yield from self._paced(chunk, self._decoded(started, key, timing), timing, run)
+            return
+        timing = kept[0].timing or _Timing((), 0)
         # A kept window's successor is kept too (costs nothing), or about 1.25 times its size
-        # plus context to decode (windowed.plan).
+        # plus context to decode (windowed.plan), after the G2P and the encoder.
         windows: Iterator[tuple[_KeptWindow, int]] = (
             (w, 0 if k + 1 < len(kept) or w.final else round(1.25 * w.audio.size / FRAME_SAMPLES) + 8)
             for k, w in enumerate(kept))
         if tokens is not None:
-            phonemes, ids = tokens
+            windows = _chain(windows, self._resumed(chunk, key, tokens, run, kept, timing))
+        yield from self._paced(chunk, windows, timing, run)
 
-            def first(durations: np.ndarray, start: int, frames: int) -> int:
-                # Ends after a word: a slow computer plays the first window whole, then waits.
-                return first_window([w.end for w in word_frames(phonemes, chunk.text, self._kept_char,
-                                                                durations, frames)], start)
+    def _resumed(self, chunk: TextChunk, key: _ChunkKey, tokens: Callable[[], tuple[Phonemes, list[int]]],
+                 run: _Run, kept: list[_KeptWindow], timing: _Timing) -> Iterator[tuple[_KeptWindow, int]]:
+        """The windows after the kept ones, encoded only when they are wanted."""
+        phonemes, ids = tokens()
+        started = self._start_windows(chunk, phonemes, ids, run, kept) if ids else None
+        if started is not None:
+            yield from self._decoded(started, key, timing)
 
-            try:
-                started: WindowedRun = engine.run_windows(ids, style_for(run.pack, len(ids)), run.speed, run.prior,
-                                                          run.cancel, resume=len(kept),
-                                                          tail=kept[-1].tail if kept else None, first_window=first)
-            except Cancelled:
-                return
-            self.pace.add_tokens(len(ids), started.frames, run.speed)
-            if timing is None:
-                timing = _Timing(word_frames(phonemes, chunk.text, self._kept_char, started.durations,
-                                             started.frames), started.first_frame)
-            windows = _chain(windows, self._decoded(started, key, timing))
-        yield from self._paced(chunk, windows, timing or _Timing((), 0), run)
+    def _start_windows(self, chunk: TextChunk, phonemes: Phonemes, ids: list[int], run: _Run,
+                       kept: list[_KeptWindow]) -> WindowedRun | None:
+        """The chunk encoded, its windows from len(kept) on ready to decode; None if cancelled."""
+        engine: WindowedEngine = self.engine  # type: ignore[assignment]
+
+        def first(durations: np.ndarray, start: int, frames: int) -> int:
+            # Ends after a word: a slow computer plays the first window whole, then waits.
+            return first_window([w.end for w in word_frames(phonemes, chunk.text, self._kept_char,
+                                                            durations, frames)], start)
+
+        try:
+            started = engine.run_windows(ids, style_for(run.pack, len(ids)), run.speed, run.prior, run.cancel,
+                                         resume=len(kept), tail=kept[-1].tail if kept else None, first_window=first)
+        except Cancelled:
+            return None
+        self.pace.add_tokens(len(ids), started.frames, run.speed)
+        return started
 
     def _decoded(self, started: WindowedRun, key: _ChunkKey, timing: _Timing) -> Iterator[tuple[_KeptWindow, int]]:
         """Fresh windows, kept in the cache as they come, with the frames the next one costs."""

@@ -6,6 +6,7 @@ sound server that dies mid-utterance is an error event after which the next say(
 """
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -92,6 +93,12 @@ def silent_run(x: np.ndarray, at: int, frame: int = 240, floor: float = 0.004) -
     return (hi + frame - lo) / REC_RATE
 
 
+def steal_ms() -> int:
+    """CPU time the hypervisor took from this virtual machine so far, all cores (/proc/stat)."""
+    with open("/proc/stat") as f:
+        return int(f.readline().split()[8]) * 1000 // os.sysconf("SC_CLK_TCK")
+
+
 def aligned_lag(x: np.ndarray, ref: np.ndarray, near: int) -> int:
     """recording index - reference index, from the first second of sound after `near`."""
     first = near + int(sound_indices(x[near:])[0])
@@ -117,6 +124,7 @@ def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     and any wait a slow model forces falls where a part ends between words (the sink counts
     those as pauses; running dry anywhere else is an underrun)."""
     speaker, sink, tap, events, rec = live
+    late, stolen = sink.late_callbacks, steal_ms()
     t_say = time.monotonic()
     speaker.say(PARAGRAPH)
     events.wait_for("finished", timeout=600)
@@ -124,6 +132,9 @@ def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     FIGURES["underruns"] = str(sink.underruns)
     FIGURES["pauses"] = str(sink.pauses)
     FIGURES["output_xruns"] = str(sink.xruns)
+    # Where a hole came from: this process's callback late, or the hypervisor's CPU time.
+    FIGURES["late_callbacks"] = str(sink.late_callbacks - late)
+    FIGURES["steal_ms"] = str(steal_ms() - stolen)
     FIGURES["pace"] = f"{tap.synth.pace.pace:.2f}"
     FIGURES["parts"] = str([(round(t - t_say, 2), round(c.duration_s, 2), c.ends_word)
                             for t, c in zip(tap.times, tap.chunks)])
@@ -138,7 +149,8 @@ def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     FIGURES["max_drift_samples"] = str(max(d for _, _, d in found))
     assert sum(len(r) for r in runs) >= 0.9 * sum(len(c.samples) for c in tap.chunks) * 2
     assert min(c for _, c, _ in found) >= 0.95 and max(d for _, _, d in found) <= 48, \
-        "a run of audio did not play as made: a stall or dropout"
+        f"a run of audio did not play as made: a stall or dropout ({FIGURES['late_callbacks']} late callbacks, " \
+        f"{FIGURES['steal_ms']} ms stolen by the hypervisor)"
     # The silence the synthesizer itself puts between sentences (waits aside; a slow model's
     # part may also end at a comma, where the voice's own pause can be longer).
     ref = tap.audio48k()

@@ -157,6 +157,28 @@ def test_a_slow_model_pauses_only_between_words(tmp_path):
     assert [WINDOWED[s.start:s.end] for s in spans][:3] == ["Hello", "there", "my"]
 
 
+def test_a_prepared_start_plays_before_the_rest_is_phonemized_or_encoded(tmp_path):
+    from reader.chunk_cache import ChunkCache
+
+    synth = _windowed(tmp_path, [0.01] * 6)
+    synth.cache = ChunkCache(24_000 * 60)
+    fresh = render(synth.stream(Utterance(WINDOWED)))
+    synth.cache.clear()
+    prepared = synth.stream(Utterance(WINDOWED), realtime=False)
+    next(prepared), next(prepared)
+    prepared.close()  # a prepare() that stopped after two windows
+    g2p_calls, resumed = len(synth.g2p.calls), []
+    run_windows = synth.engine.run_windows
+    synth.engine.run_windows = lambda *a, **k: resumed.append(k["resume"]) or run_windows(*a, **k)
+    stream = synth.stream(Utterance(WINDOWED))
+    first = next(stream)
+    # On a slow computer the G2P and the encoder took ~0.2 s before this sound.
+    assert len(synth.g2p.calls) == g2p_calls and resumed == []
+    rest = list(stream)
+    assert resumed == [2] and len(synth.g2p.calls) == g2p_calls + 1
+    np.testing.assert_array_equal(render(iter([first, *rest])), fresh)
+
+
 def test_not_in_real_time_nothing_is_cut_at_words(tmp_path):
     chunks = list(_windowed(tmp_path, [1.0] * 6).stream(Utterance(WINDOWED), realtime=False))
     assert len(chunks) == 6 and [c.ends_word for c in chunks] == [False] * 5 + [True]

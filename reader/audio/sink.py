@@ -133,6 +133,11 @@ class SoundDeviceSink(BufferedSink):
         self.samplerate = samplerate
         self.stream_opens = 0
         self.xruns = 0  # output underflows PortAudio reported (the device starved)
+        # Callbacks that came more than the device buffer after the one before: this process
+        # was late (a hole the sound server may fill without telling us). For tests and --debug.
+        self.late_callbacks = 0
+        self._last_callback = 0.0  # 0: none yet since the stream opened
+        self._late_s = float("inf")
         self.audio_priority = "normal"  # what the stream's threads got (priority.py)
         self._block_s = block_s
         # 20 ms of device buffer: with PortAudio's "low" (10 ms here) the sound server filled
@@ -183,10 +188,11 @@ class SoundDeviceSink(BufferedSink):
             self._dead, self._stopping = None, False
             # The stream's threads (the callback's, the ALSA plugin's) start here and keep the
             # raised priority (priority.py).
-            with raised() as self.audio_priority:
+            with raised(realtime=True) as self.audio_priority:
                 stream = sd.OutputStream(samplerate=rate, blocksize=block, device=self.device, channels=1,
                                          dtype="float32", latency=self._latency, callback=self._callback,
                                          finished_callback=self._finished)
+                self._late_s, self._last_callback = float(stream.latency) + self._block_s, 0.0
                 try:
                     stream.start()
                 except Exception:
@@ -259,6 +265,10 @@ class SoundDeviceSink(BufferedSink):
         """PortAudio's thread: render one block; only sets flags and Events."""
         if status.output_underflow:
             self.xruns += 1
+        now = time.monotonic()
+        if now - self._last_callback > self._late_s and self._last_callback:
+            self.late_callbacks += 1
+        self._last_callback = now
         renderer = self._renderer
         renderer.render(outdata[:, 0])
         self._block_rendered()
