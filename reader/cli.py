@@ -194,8 +194,10 @@ def _play(synth, sink, text: str, voice: str, speed: float) -> int:
     finally:
         speaker.close()
         # What a listener heard of a slow computer (no text): tests and --debug read it.
-        _LOGGER.debug("playback: %d underruns, %d pauses between words, pace %.2f", sink.underruns, sink.pauses,
-                      synth.pace.pace or 0.0)
+        gap, gil = sink.take_callback_delays()
+        _LOGGER.debug("playback: %d underruns, %d pauses between words, pace %.2f, %d late callbacks (longest gap "
+                      "%.0f ms, GIL wait %.0f ms)", sink.underruns, sink.pauses, synth.pace.pace or 0.0,
+                      sink.late_callbacks, gap * 1000, gil * 1000)
     if errors:
         raise ReaderError(errors[0])
     return 0

@@ -138,6 +138,10 @@ class SoundDeviceSink(BufferedSink):
         self.late_callbacks = 0
         self._last_callback = 0.0  # 0: none yet since the stream opened
         self._late_s = float("inf")
+        # Why late: PortAudio's thread itself (its clock between calls), or our Python waiting
+        # for the GIL after PortAudio called (its clock, CLOCK_REALTIME here, to ours).
+        self._longest_gap = 0.0
+        self._longest_gil_wait = 0.0
         self.audio_priority = "normal"  # what the stream's threads got (priority.py)
         self._block_s = block_s
         # 20 ms of device buffer: with PortAudio's "low" (10 ms here) the sound server filled
@@ -257,6 +261,13 @@ class SoundDeviceSink(BufferedSink):
         stream = self._stream
         return float(stream.latency) if stream is not None else 0.0
 
+    def take_callback_delays(self) -> tuple[float, float]:
+        """(longest time between two callbacks, longest wait for the GIL in one), seconds,
+        since the last call: where a hole came from (tests and --debug)."""
+        delays = self._longest_gap, self._longest_gil_wait
+        self._longest_gap = self._longest_gil_wait = 0.0
+        return delays
+
     def _drain_delay(self) -> float:
         return self.latency + self._block_s
 
@@ -265,10 +276,17 @@ class SoundDeviceSink(BufferedSink):
         """PortAudio's thread: render one block; only sets flags and Events."""
         if status.output_underflow:
             self.xruns += 1
-        now = time.monotonic()
-        if now - self._last_callback > self._late_s and self._last_callback:
-            self.late_callbacks += 1
-        self._last_callback = now
+        called = _time.currentTime
+        if self._last_callback:
+            gap = called - self._last_callback
+            if gap > self._late_s:
+                self.late_callbacks += 1
+            if gap > self._longest_gap:
+                self._longest_gap = gap
+        self._last_callback = called
+        waited = time.time() - called
+        if waited > self._longest_gil_wait:
+            self._longest_gil_wait = waited
         renderer = self._renderer
         renderer.render(outdata[:, 0])
         self._block_rendered()
