@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from reader import __version__
-from reader.ipc import COMMANDS
+from reader.daemon.ipc import COMMANDS
 from reader.types import SPEED_RANGE, ReaderError
 
 _LOGGER = logging.getLogger("reader.cli")
@@ -106,9 +106,10 @@ def _read_input(args: argparse.Namespace, parser: argparse.ArgumentParser) -> st
 
 
 def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from reader.engine.assets import AssetStore, tqdm_progress
-    from reader.kokoro import CoreOptions, load_core
+    from reader.assets.progress import tqdm_progress
+    from reader.assets.store import AssetStore
     from reader.engine.onnx import EngineOptions
+    from reader.synth.core import CoreOptions, load_core
     from reader.text.split import sentences
     from reader.types import Utterance
 
@@ -135,7 +136,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                            warm_up=False)  # one utterance: warming up would only delay it
         write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed), realtime=False))
         return 0
-    from reader.audio.sink import SoundDeviceSink
+    from reader.audio.portaudio import SoundDeviceSink
 
     device = int(args.device) if args.device and args.device.isdigit() else args.device
     sink = SoundDeviceSink(device)
@@ -154,8 +155,8 @@ def _settings_for_say():
     damaged file is left for the daemon to move aside."""
     import os
 
-    from reader.config import apply_overrides, env_overrides
-    from reader.configfile import SettingsFile, config_path
+    from reader.settings.file import SettingsFile, config_path
+    from reader.settings.model import apply_overrides, env_overrides
 
     loaded = SettingsFile(config_path()).load(repair=False)
     return apply_overrides(loaded.settings, env_overrides(os.environ))
@@ -165,12 +166,12 @@ def _play(synth, sink, text: str, voice: str, speed: float) -> int:
     """Speak through a Speaker until it finishes; Ctrl+C stops it within one audio block."""
     import threading
 
-    from reader.speaker import Speaker
+    from reader.speaker import Listener, Speaker
 
     done = threading.Event()
     errors: list[str] = []
 
-    class Listener:  # runs on the speaker-events thread
+    class Said(Listener):  # runs on the speaker-events thread
         def finished(self) -> None:
             done.set()
 
@@ -178,7 +179,7 @@ def _play(synth, sink, text: str, voice: str, speed: float) -> int:
             errors.append(message)
             done.set()
 
-    speaker = Speaker(synth, sink, voice=voice, speed=speed, listener=Listener())
+    speaker = Speaker(synth, sink, voice=voice, speed=speed, listener=Said())
     # Python's own handler, whatever a library set meanwhile: Ctrl+C raises KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -204,7 +205,7 @@ def _play(synth, sink, text: str, voice: str, speed: float) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from reader.engine.assets import Manifest
+    from reader.assets.manifest import Manifest
 
     manifest = Manifest.load()
     rows = [{"name": n, "language": a.language, "gender": {"f": "female", "m": "male"}.get(a.gender, a.gender)}
@@ -218,7 +219,8 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(_args: argparse.Namespace) -> int:
-    from reader.engine.assets import AssetStore, tqdm_progress
+    from reader.assets.progress import tqdm_progress
+    from reader.assets.store import AssetStore
 
     paths = AssetStore(progress=tqdm_progress).fetch_all(progress=tqdm_progress)
     print(f"{len(paths)} files ready in {paths[0].parent.parent if paths else '?'}")
@@ -226,7 +228,7 @@ def cmd_fetch(_args: argparse.Namespace) -> int:
 
 
 def cmd_daemon(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from reader.config import parse_override
+    from reader.settings.model import parse_override
     from reader.ui.app import run_daemon
 
     overrides: dict = {}
@@ -250,7 +252,7 @@ def cmd_daemon(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def cmd_ctl(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from reader import ipc
+    from reader.daemon import ipc
 
     extra = {}
     if args.action == "say":
@@ -269,7 +271,7 @@ def cmd_ctl(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from reader.bench import run_bench
+    from reader.bench.run import run_bench
 
     result = run_bench(threads=args.threads, peer=not args.no_peer, utterances=args.utterances,
                        trials=max(1, args.trials), idle_s=max(0.0, args.idle_seconds),

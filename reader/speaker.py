@@ -20,10 +20,11 @@ from typing import Protocol
 import numpy as np
 
 from reader.audio.sink import AudioSink
-from reader.chunk_cache import ChunkCache
-from reader.pace import PaceMeter
+from reader.notify import notify
+from reader.synth.chunk_cache import ChunkCache
+from reader.synth.pace import PaceMeter
 from reader.text.split import sentences
-from reader.types import PAUSE_RANGE, SPEED_RANGE, CancelToken, Cancelled, ReaderError, Span, Utterance
+from reader.types import PAUSE_RANGE, SPEED_RANGE, Cancelled, CancelToken, ReaderError, Span, Utterance
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,16 +45,21 @@ class State(str, enum.Enum):
     ERROR = "error"
 
 
-class Listener(Protocol):
-    """Speaker events; every method runs on the speaker-events thread."""
+class Listener:
+    """Speaker events; every method runs on the speaker-events thread. Subclass it and
+    override the events you need: the others do nothing."""
 
-    def state_changed(self, state: State) -> None: ...
+    def state_changed(self, state: State) -> None:
+        pass
 
-    def sentence_started(self, index: int, span: Span) -> None: ...
+    def sentence_started(self, index: int, span: Span) -> None:
+        pass
 
-    def finished(self) -> None: ...
+    def finished(self) -> None:
+        pass
 
-    def error(self, message: str) -> None: ...
+    def error(self, message: str) -> None:
+        pass
 
 
 class Synth(Protocol):
@@ -143,9 +149,8 @@ class Speaker:
         self._heard_since = 0.0
         self._sentence: tuple[int, Span] | None = None
         self._jobs: queue.Queue[_Job | _Prepare | None] = queue.Queue()
-        self._events: queue.Queue[tuple | None] = queue.Queue()
+        self._events: queue.Queue[Callable[[Listener], None] | None] = queue.Queue()
         sink.on_mark = self._on_mark
-        sink.on_drained = None
         sink.on_error = self._on_sink_error
         self._worker = threading.Thread(target=self._work, name="speaker", daemon=True)
         self._dispatcher = threading.Thread(target=self._dispatch, name="speaker-events", daemon=True)
@@ -189,17 +194,6 @@ class Speaker:
             self._preparing = _Prepare(text, self.voice, self.speed, CancelToken())
             self._prepared = 0
             self._jobs.put(self._preparing)
-
-    def enqueue(self, text: str) -> None:
-        """Speak text after what is queued; like say() when idle."""
-        with self._lock:
-            self._cancel_prepare_locked(keep=(text, self.voice, self.speed))
-            if self._state in (State.IDLE, State.ERROR):
-                generation = self._restart_locked()
-                self._set_state_locked(State.SPEAKING)
-            else:
-                generation = self._generation
-            self._post_locked(_Job(generation, self._next_sequence(), text, self.voice, self.speed))
 
     def stop(self) -> None:
         """Silence within one audio block; cancels synthesis in flight."""
@@ -339,7 +333,7 @@ class Speaker:
     def _set_state_locked(self, state: State) -> None:
         if state is not self._state:
             self._state = state
-            self._events.put(("state_changed", state))
+            self._events.put(lambda listener: listener.state_changed(state))
 
     # -- worker thread ------------------------------------------------------------------------
     def _work(self) -> None:
@@ -472,39 +466,35 @@ class Speaker:
                 return
             self._restart_locked()
             self._set_state_locked(State.ERROR)
-        self._events.put(("error", message))
+        self._events.put(lambda listener: listener.error(message))
 
     # -- sink events (sink's event thread) ----------------------------------------------------
     def _on_mark(self, mark: object) -> None:
         with self._lock:
-            if getattr(mark, "generation", None) != self._generation:
+            if not isinstance(mark, (_Chunk, _End)) or mark.generation != self._generation:
                 return
             if isinstance(mark, _Chunk):
                 self._heard = mark
                 if self._sentence is None or self._sentence[0] != mark.sentence_index:
                     self._heard_since = self._clock()
                     self._sentence = (mark.sentence_index, mark.sentence_span)
-                    self._events.put(("sentence_started", mark.sentence_index, mark.sentence_span))
+                    index, span = mark.sentence_index, mark.sentence_span
+                    self._events.put(lambda listener: listener.sentence_started(index, span))
             elif isinstance(mark, _End) and mark.sequence == self._sequence:
                 self._heard = None
                 self._job = None
                 self._sentence = None
-                self._events.put(("finished",))
+                self._events.put(lambda listener: listener.finished())
                 self._set_state_locked(State.IDLE)
 
     def _on_sink_error(self, message: str) -> None:
         with self._lock:
             self._restart_locked()
             self._set_state_locked(State.ERROR)
-        self._events.put(("error", message))
+        self._events.put(lambda listener: listener.error(message))
 
     # -- event thread -------------------------------------------------------------------------
     def _dispatch(self) -> None:
+        listener = self._listener or Listener()
         while (event := self._events.get()) is not None:
-            method = getattr(self._listener, event[0], None)
-            if method is None:
-                continue
-            try:
-                method(*event[1:])
-            except Exception:  # a listener's bug must not stop later events
-                _LOGGER.exception("speaker listener failed")
+            notify(event, listener, who="speaker listener")

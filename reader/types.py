@@ -47,16 +47,6 @@ class TextChunk:
 
 
 @dataclass(frozen=True)
-class PhonemeChunk:
-    """A TextChunk after G2P: the phoneme string the model reads."""
-
-    sentence_index: int
-    phonemes: str
-    span: Span
-    ends_sentence: bool
-
-
-@dataclass(frozen=True)
 class Word:
     """One spoken word: its characters in the user's text and where it sounds, in samples
     from the start of the AudioChunk that carries it (end may lie past that chunk's end when

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from reader.kokoro import load_core  # noqa: E402
+from reader.synth.core import load_core  # noqa: E402
 from reader.text.g2p import text_words  # noqa: E402
 from reader.types import SAMPLE_RATE, Utterance  # noqa: E402
 from tests import asr  # noqa: E402

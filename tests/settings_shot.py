@@ -9,8 +9,8 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from reader.config import Settings
-from reader.engine.assets import Manifest
+from reader.assets.manifest import Manifest
+from reader.settings.model import Settings
 from reader.ui.settings import SettingsDialog
 from reader.ui.voicepicker import VoiceChoice
 

@@ -160,3 +160,8 @@ def spectral_correlation(x: np.ndarray, ref: np.ndarray) -> float:
     compares (a decode in windows is not the whole decode sample for sample)."""
     return float(np.corrcoef(log_spectrogram(x).ravel(), log_spectrogram(ref).ravel())[0, 1])
 
+
+def joined(chunks) -> np.ndarray:
+    """All samples of a synthesizer's stream of AudioChunks, concatenated."""
+    parts = [c.samples for c in chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)

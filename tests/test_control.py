@@ -10,14 +10,15 @@ import time
 
 import pytest
 
-from reader import autostart, ipc
 from reader.audio.fake import FakeSink
-from reader.bench_conditions import busy_loops
-from reader.controller import Controller
-from reader.sources.clipboard import ClipboardPolicy
-from reader.sources.selection import Capture
+from reader.bench.conditions import busy_loops
+from reader.daemon import ipc
+from reader.daemon.controller import Controller
+from reader.desktop import autostart
+from reader.desktop.clipboard import ClipboardPolicy
+from reader.desktop.selection import Capture
 from reader.speaker import Speaker, State
-from reader.synth import Synthesizer
+from reader.synth.synthesizer import Synthesizer
 from reader.types import ReaderError, Span
 from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
 
@@ -313,7 +314,7 @@ def test_a_settled_selection_and_an_unread_copy_are_prepared_but_secrets_are_not
 
 
 def test_preparing_can_be_switched_off(control):
-    from reader.config import Settings
+    from reader.settings.model import Settings
 
     controller, _desktop, _cues = control
     controller.apply_settings(Settings(speculate=False))

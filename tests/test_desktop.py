@@ -341,7 +341,7 @@ def test_without_a_tray_host_a_window_is_shown(audio_server, tmp_path):
 
 
 def test_a_hotkey_that_cannot_be_registered_is_a_message_not_a_crash(x_server, monkeypatch):
-    from reader.sources.hotkeys import Hotkeys
+    from reader.desktop.hotkeys import Hotkeys
 
     monkeypatch.setenv("DISPLAY", x_server.env["DISPLAY"])  # pynput picks its backend on import
     keys = Hotkeys({"read-selection": "<ctrl>+<alt>+r", "stop": "<ctrl>+<nosuchkey>",

@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 
 from reader.audio.fake import FakeSink
-from reader.chunk_cache import ChunkCache
 from reader.speaker import Speaker, State
-from reader.synth import Synthesizer, render
+from reader.synth.chunk_cache import ChunkCache
+from reader.synth.synthesizer import Synthesizer
 from reader.types import Utterance
 from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
 from tests.listeners import SpeakerEvents
+from tests.signals import joined
 
 TEXT = "First sentence is here. Second one follows now. Third and last."
 OTHER = "Something else entirely was selected. It has two sentences."
@@ -44,13 +45,13 @@ def _synth(tmp_path, engine, cache=True):
 def test_a_repeat_plays_from_the_cache_without_g2p_or_model(tmp_path):
     engine = FakeEngine()
     synth = _synth(tmp_path, engine)
-    first = render(synth.stream(Utterance(TEXT)))
+    first = joined(synth.stream(Utterance(TEXT)))
     calls, g2p_calls = len(engine.calls), len(synth.g2p.calls)
-    again = render(synth.stream(Utterance(TEXT)))
+    again = joined(synth.stream(Utterance(TEXT)))
     assert np.array_equal(first, again)
     assert len(engine.calls) == calls and len(synth.g2p.calls) == g2p_calls
-    render(synth.stream(Utterance(TEXT, speed=1.5)))  # another speed is other audio
-    render(synth.stream(Utterance(TEXT, voice="af_bella")))  # and so is another voice
+    joined(synth.stream(Utterance(TEXT, speed=1.5)))  # another speed is other audio
+    joined(synth.stream(Utterance(TEXT, voice="af_bella")))  # and so is another voice
     assert len(engine.calls) == 3 * calls
 
 
@@ -147,5 +148,5 @@ def test_prepare_is_ignored_while_speaking(rig):
 def test_every_run_skips_the_silent_edges(tmp_path):
     engine = FakeEngine()
     synth = _synth(tmp_path, engine)
-    render(synth.stream(Utterance(TEXT)))
+    joined(synth.stream(Utterance(TEXT)))
     assert len(engine.speech_only) > 1 and all(engine.speech_only)

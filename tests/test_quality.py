@@ -4,9 +4,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reader.synth import render
 from reader.types import Utterance
 from tests import asr
+from tests.signals import joined
 
 pytestmark = pytest.mark.model
 
@@ -30,7 +30,7 @@ def test_word_error_rate(core, voice, record_property):
     assert len(SENTENCES) >= 20
     hypotheses = []
     for sentence in SENTENCES:
-        audio = render(core.stream(Utterance(sentence, voice)))
+        audio = joined(core.stream(Utterance(sentence, voice)))
         assert audio.size > 0
         assert np.abs(audio).max() < 1.0, "clipped sample"
         hypotheses.append(asr.transcribe(audio, 24_000))
@@ -44,7 +44,7 @@ def test_chunk_joins_leave_no_long_gap_and_no_clipping(core):
     text = " ".join(SENTENCES[:8])
     chunks = list(core.stream(Utterance(text)))
     assert len(chunks) >= 9  # a short first chunk plus one per sentence at least
-    audio = render(iter(chunks))
+    audio = joined(iter(chunks))
     assert np.abs(audio).max() < 1.0
     gaps = _gaps(audio)
     print(f"largest gap {max(gaps):.3f} s over {len(chunks)} chunks")
@@ -84,6 +84,6 @@ def test_long_input_streams(core):
     "caf\u00e9 na\u0131\u0308ve \u200bzero\u200bwidth \x00nul\x07bell \ufffd",
 ])
 def test_odd_input_still_speaks(core, text):
-    audio = render(core.stream(Utterance(text)))
+    audio = joined(core.stream(Utterance(text)))
     assert audio.size > 0.2 * 24_000
     assert np.isfinite(audio).all() and np.abs(audio).max() < 1.0

@@ -19,14 +19,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QWidget
 
 from reader.audio.fake import FakeSink
-from reader.config import Settings
-from reader.configfile import SettingsFile
-from reader.controller import Controller
-from reader.live import LiveSettings
-from reader.preferences import Preferences
-from reader.sources.hotkeys import DEFAULT_HOTKEYS
+from reader.daemon.controller import Controller
+from reader.desktop.hotkeys import DEFAULT_HOTKEYS
+from reader.settings.file import SettingsFile
+from reader.settings.live import LiveSettings
+from reader.settings.model import Settings
+from reader.settings.preferences import Preferences
 from reader.speaker import Speaker
-from reader.synth import Synthesizer
+from reader.synth.synthesizer import Synthesizer
 from reader.ui.settings import SettingsDialog
 from reader.ui.voicepicker import VoiceChoice
 from tests.fakes import NAMES, FakeEngine, FakeG2P, fake_voices, language_of

@@ -1,6 +1,6 @@
 import numpy as np
 
-from reader.engine import silence
+from reader.synth import silence
 
 RATE = 24_000
 
@@ -12,7 +12,7 @@ def _speech(seconds: float, amp: float = 0.5) -> np.ndarray:
 
 def test_trim_keeps_a_short_lead_and_tail():
     x = np.concatenate([np.zeros(int(0.3 * RATE)), _speech(1.0), np.zeros(int(0.5 * RATE))]).astype(np.float32)
-    y = silence.trim(x, RATE)
+    y = silence.trim_part(x, RATE, start=True, end=True)
     # 1 s of speech plus at most lead (15 ms) + tail (45 ms) + one analysis frame each side
     assert 1.0 <= len(y) / RATE <= 1.0 + silence.LEAD_S + silence.TAIL_S + 2 * silence.FRAME_S
 
@@ -20,13 +20,13 @@ def test_trim_keeps_a_short_lead_and_tail():
 def test_trim_keeps_quiet_low_level_noise_out():
     rng = np.random.default_rng(0)
     noise = (rng.standard_normal(RATE) * 1e-4).astype(np.float32)
-    assert silence.trim(noise, RATE).size == 0
-    assert silence.trim(np.zeros(100, np.float32), RATE).size == 0
-    assert silence.trim(np.zeros(0, np.float32), RATE).size == 0
+    assert silence.trim_part(noise, RATE, start=True, end=True).size == 0
+    assert silence.trim_part(np.zeros(100, np.float32), RATE, start=True, end=True).size == 0
+    assert silence.trim_part(np.zeros(0, np.float32), RATE, start=True, end=True).size == 0
 
 
 def test_edges_are_faded_to_zero():
-    y = silence.trim(_speech(0.5, amp=0.8), RATE)
+    y = silence.trim_part(_speech(0.5, amp=0.8), RATE, start=True, end=True)
     assert abs(y[0]) < 1e-6 and abs(y[-1]) < 1e-3
     # the largest step at the edges is no bigger than inside the speech
     inner = np.abs(np.diff(y[200:-200])).max()

@@ -5,10 +5,10 @@ import pytest
 
 from reader.audio.fake import FakeSink
 from reader.speaker import Speaker, State
-from reader.synth import Synthesizer
+from reader.synth.synthesizer import Synthesizer
 from reader.types import PAUSE_RANGE, ReaderError
-from tests.listeners import SpeakerEvents
 from tests.fakes import FakeEngine, FakeG2P, fake_voices, language_of
+from tests.listeners import SpeakerEvents
 
 TEXT = "First sentence is here. Second one follows now. Third and last."
 
@@ -102,16 +102,6 @@ def test_next_and_previous_sentence(rig):
     events.wait_for("finished")
     order = [e[1] for e in events.events if e[0] == "sentence"]
     assert order[:4] == [0, 1, 1, 0] and order[-2:] == [1, 2]
-
-
-def test_enqueue_appends(rig):
-    speaker, sink, events, _ = rig
-    sink.start_clock(speed=40)
-    speaker.say("One. Two.")
-    speaker.enqueue("Three. Four.")
-    events.wait_for("finished")
-    assert [e[1] for e in events.events if e[0] == "sentence"] == [0, 1, 0, 1]
-    assert events.events.count(("finished",)) == 1
 
 
 def test_speed_change_resynthesizes_from_the_heard_chunk(rig):

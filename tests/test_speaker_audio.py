@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from reader.bench import PARAGRAPH
+from reader.bench.workload import PARAGRAPH
 from reader.speaker import Speaker, State
 from tests.listeners import SpeakerEvents
 from tests.signals import REC_RATE, locate, played_runs, sound_indices, sound_ms, to48k, wait_heard
@@ -65,7 +65,7 @@ class Tap:
 
 @pytest.fixture
 def live(core, audio_server, recorder):
-    from reader.audio.sink import SoundDeviceSink
+    from reader.audio.portaudio import SoundDeviceSink
 
     sink = SoundDeviceSink()
     tap = Tap(core)
@@ -255,7 +255,7 @@ def busy_computer():
     half the CPU it would get idle, in bursts as the scheduler shares it."""
     import os
 
-    from reader.bench_conditions import busy_loops
+    from reader.bench.conditions import busy_loops
 
     with busy_loops([None] * len(os.sched_getaffinity(0))):
         yield

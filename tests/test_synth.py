@@ -4,9 +4,10 @@ import threading
 import numpy as np
 import pytest
 
-from reader.synth import Synthesizer, SynthOptions, render
+from reader.synth.synthesizer import Synthesizer, SynthOptions
 from reader.types import CancelToken, ReaderError, Utterance
 from tests.fakes import FakeEngine, FakeG2P, FakeWindowedEngine, fake_voices, language_of
+from tests.signals import joined
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_first_chunk_is_synthesized_before_the_rest(parts):
 def test_silence_is_trimmed_and_gaps_added(parts):
     options = SynthOptions(sentence_pause_s=0.25)
     chunks = list(make(parts, sentence_pause_s=0.25).stream(Utterance("One two three four five six seven.")))
-    audio = render(iter(chunks))
+    audio = joined(iter(chunks))
     # the fake engine puts 0.3 s of silence on each side: trimmed to lead/tail + the configured gap
     lead = np.argmax(np.abs(audio) > 0.01) / 24_000
     assert lead < 0.03
@@ -106,8 +107,8 @@ def test_cancel_during_a_model_run_ends_quietly(tmp_path):
 
 
 def test_speed_shortens_audio(parts):
-    slow = render(make(parts).stream(Utterance(TEXT, speed=0.5)))
-    fast = render(make(parts).stream(Utterance(TEXT, speed=2.0)))
+    slow = joined(make(parts).stream(Utterance(TEXT, speed=0.5)))
+    fast = joined(make(parts).stream(Utterance(TEXT, speed=2.0)))
     assert len(fast) < len(slow) / 2
 
 
@@ -158,11 +159,11 @@ def test_a_slow_model_pauses_only_between_words(tmp_path):
 
 
 def test_a_prepared_start_plays_before_the_rest_is_phonemized_or_encoded(tmp_path):
-    from reader.chunk_cache import ChunkCache
+    from reader.synth.chunk_cache import ChunkCache
 
     synth = _windowed(tmp_path, [0.01] * 6)
     synth.cache = ChunkCache(24_000 * 60)
-    fresh = render(synth.stream(Utterance(WINDOWED)))
+    fresh = joined(synth.stream(Utterance(WINDOWED)))
     synth.cache.clear()
     prepared = synth.stream(Utterance(WINDOWED), realtime=False)
     next(prepared), next(prepared)
@@ -176,7 +177,7 @@ def test_a_prepared_start_plays_before_the_rest_is_phonemized_or_encoded(tmp_pat
     assert len(synth.g2p.calls) == g2p_calls and resumed == []
     rest = list(stream)
     assert resumed == [2] and len(synth.g2p.calls) == g2p_calls + 1
-    np.testing.assert_array_equal(render(iter([first, *rest])), fresh)
+    np.testing.assert_array_equal(joined(iter([first, *rest])), fresh)
 
 
 def test_not_in_real_time_nothing_is_cut_at_words(tmp_path):
@@ -185,7 +186,7 @@ def test_not_in_real_time_nothing_is_cut_at_words(tmp_path):
 
 
 def test_the_pace_to_plan_with_follows_how_much_decodes_vary():
-    from reader.pace import PaceMeter
+    from reader.synth.pace import PaceMeter
 
     steady = PaceMeter()
     for _ in range(30):

@@ -11,7 +11,7 @@ import pytest
 
 from reader.text import split as split_module
 from reader.text.normalize import clean
-from reader.text.split import chunks, sentences, split_chunk, utterance_chunks
+from reader.text.split import sentences, split_chunk, utterance_chunks
 from reader.types import Span, TextChunk
 
 _UNSPEAKABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Me"}
@@ -257,7 +257,6 @@ def test_emoji_only_is_spoken():
 def test_entry_points_are_generators():
     assert inspect.isgenerator(sentences("One. Two."))
     assert inspect.isgenerator(utterance_chunks("One. Two."))
-    assert inspect.isgenerator(chunks([]))
 
 
 # ---------------------------------------------------------------- streaming
@@ -444,26 +443,6 @@ def test_spans_round_trip(raw):
         for c in got:
             words = [w for w in raw[c.span.start:c.span.end].split() if w.isascii() and w.isalpha()]
             assert all(w in c.text for w in words)
-
-
-def test_chunks_from_sentences_match_utterance_chunks():
-    rng = random.Random(99)
-    for _ in range(20):
-        raw = random_text(rng, 80)
-        want = list(utterance_chunks(raw, max_chars=50))
-        assert list(chunks(sentences(raw), max_chars=50, source=raw)) == want
-
-
-def test_chunks_without_source_when_cleaning_kept_length():
-    raw = "A plain sentence that needs no changes at all. And another one."
-    assert list(chunks(sentences(raw), max_chars=20)) == list(utterance_chunks(raw, max_chars=20))
-
-
-def test_chunks_without_source_still_gives_valid_spans():
-    raw = "Emoji \U0001f600\U0001f600\U0001f600 change the length of this sentence a lot."
-    sentence = next(sentences(raw))
-    for c in chunks([sentence], max_chars=15):
-        assert sentence.span.start <= c.span.start <= c.span.end <= sentence.span.end
 
 
 def test_max_chars_must_be_positive():

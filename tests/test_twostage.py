@@ -8,10 +8,18 @@ import time
 import numpy as np
 import pytest
 
-from reader.engine import silence
-from reader.engine.twostage import (DURATIONS, ENERGY, F0, FEATURES, MARGIN_FRAMES, TAIL_MARGIN_FRAMES, model_parts,
-                                    speech_window)
-from reader.types import SAMPLE_RATE, CancelToken, Cancelled
+from reader.engine.twostage import (
+    DURATIONS,
+    ENERGY,
+    F0,
+    FEATURES,
+    MARGIN_FRAMES,
+    TAIL_MARGIN_FRAMES,
+    model_parts,
+    speech_window,
+)
+from reader.synth import silence
+from reader.types import SAMPLE_RATE, Cancelled, CancelToken
 from tests.signals import spectral_correlation
 
 # Fixed phonemes, so these tests do not depend on G2P: "Please remember" (a 2-word first
@@ -107,7 +115,7 @@ def test_model_parts_are_cached_and_keyed_by_the_model(tmp_path):
 
 @pytest.fixture(scope="module")
 def model():
-    from reader.engine.assets import AssetStore
+    from reader.assets.store import AssetStore
     from reader.engine.onnx import KokoroOnnx
     from reader.engine.twostage import TwoStageKokoro
     from reader.engine.voices import read_pack

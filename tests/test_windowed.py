@@ -9,11 +9,9 @@ import pytest
 
 from reader.engine.priors import PriorBank
 from reader.engine.twostage import speech_window
-from reader.engine.windowed import (FRAME_SAMPLES, TAIL_SAMPLES, NormPrior, decode_windows,
-                                   phase_before, plan)
-from reader.synth import render
+from reader.engine.windowed import FRAME_SAMPLES, TAIL_SAMPLES, NormPrior, decode_windows, phase_before, plan
 from reader.types import Utterance
-from tests.signals import spectral_correlation
+from tests.signals import joined, spectral_correlation
 
 SENTENCE = "Please remember to water the plants before you leave for the weekend."
 
@@ -191,7 +189,7 @@ def test_first_sentence_starts_with_a_short_window_and_resumes_from_a_prepared_s
     assert len(first_sentence) >= 3  # the whole sentence is one chunk, in windows
     assert len({c.span for c in first_sentence}) == 1
     assert len(chunks[0].samples) <= 18 * FRAME_SAMPLES  # the first sound waits for 18 frames only
-    fresh = render(iter(chunks))
+    fresh = joined(iter(chunks))
     # A prepare() that stopped after two windows: the stream plays those and goes on from
     # there, to the same audio as a run from scratch.
     core.cache.clear()
@@ -202,7 +200,7 @@ def test_first_sentence_starts_with_a_short_window_and_resumes_from_a_prepared_s
     original = core.engine.run_windows
     core.engine.run_windows = lambda *a, **k: calls.append(k.get("resume")) or original(*a, **k)
     try:
-        resumed = render(core.stream(Utterance(text), realtime=False))
+        resumed = joined(core.stream(Utterance(text), realtime=False))
     finally:
         core.engine.run_windows = original
     assert calls == [2]

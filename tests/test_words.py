@@ -1,7 +1,7 @@
-"""Word timings from token durations (reader/words.py), on hand-made durations."""
+"""Word timings from token durations (reader/synth/words.py), on hand-made durations."""
+from reader.synth.words import FRAME_SAMPLES, WordFrames, to_samples, word_frames
 from reader.text.g2p import Phonemes, PhonemeWord
 from reader.types import Span, Word
-from reader.words import FRAME_SAMPLES, WordFrames, to_samples, word_frames
 
 
 def _frames(phonemes: str, words: list[tuple[int, int]], durations: list[float], kept=lambda c: True):

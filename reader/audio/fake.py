@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 
-from reader.audio.base import BufferedSink
+from reader.audio.buffered import BufferedSink
 from reader.types import SAMPLE_RATE
 
 
@@ -16,7 +16,7 @@ class FakeSink(BufferedSink):
     real sink (BufferedSink + Renderer), so what a test sees is what a listener would hear:
     played() returns every output sample, fades included. advance(n) renders n samples in
     blocks, as the audio thread would, then delivers the events that caused (on_mark,
-    on_drained, on_error) on the calling thread: when advance() returns, they have arrived.
+    on_error) on the calling thread: when advance() returns, they have arrived.
     start_clock() instead advances in real time on a thread of its own.
 
     Not responsible for device latency (heard = rendered) or for real-time behaviour.

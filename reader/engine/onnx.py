@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reader.types import SPEED_RANGE, CancelToken, Cancelled, Decoded, ReaderError
+from reader.types import SPEED_RANGE, Cancelled, CancelToken, Decoded, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class ModelThread:
 
     Once the model ran at nice 10 because, with a 5 ms device buffer, the audio callback was
     now and then late during long chunks; the 20 ms buffer and the 1 ms GIL switch interval
-    (audio/sink.py) fixed that, and at nice 10 any busy program starved the speech.
+    (audio/portaudio.py) fixed that, and at nice 10 any busy program starved the speech.
     """
 
     def __init__(self, nice: int) -> None:
@@ -150,6 +150,11 @@ def model_inputs(token_ids: list[int], style: np.ndarray, speed: float) -> dict[
     }
 
 
+def tokenize(vocab: dict[str, int], phonemes: str) -> list[int]:
+    """Phoneme ids; characters outside the model's vocabulary are dropped."""
+    return [vocab[c] for c in phonemes if c in vocab]
+
+
 def load_vocab() -> dict[str, int]:
     data = json.loads(resources.files("reader.resources").joinpath("vocab.json").read_text("utf-8"))
     return data["vocab"]
@@ -178,9 +183,7 @@ class KokoroOnnx:
         _LOGGER.debug("model loaded with %d threads", so.intra_op_num_threads)
 
     def tokenize(self, phonemes: str) -> list[int]:
-        """Phoneme ids; characters outside the model's vocabulary are dropped."""
-        vocab = self._vocab
-        return [vocab[c] for c in phonemes if c in vocab]
+        return tokenize(self._vocab, phonemes)
 
     def run(
         self,

@@ -37,11 +37,28 @@ from typing import NamedTuple
 
 import numpy as np
 
-from reader.engine.onnx import (EngineOptions, ModelThread, load_vocab, model_inputs, physical_cores, run_cancellable,
-                                session_options)
+from reader.engine.onnx import (
+    EngineOptions,
+    ModelThread,
+    load_vocab,
+    model_inputs,
+    physical_cores,
+    run_cancellable,
+    session_options,
+    tokenize,
+)
 from reader.engine.threads import pick_threads
-from reader.engine.windowed import (FIRST_WINDOW_FRAMES, PHASE_INPUT, FirstWindow, NormPrior, WindowedRun,
-                                    decode_windows, norm_statistics, own_feeds, windowed_decoder)
+from reader.engine.windowed import (
+    FIRST_WINDOW_FRAMES,
+    PHASE_INPUT,
+    FirstWindow,
+    NormPrior,
+    WindowedRun,
+    decode_windows,
+    norm_statistics,
+    own_feeds,
+    windowed_decoder,
+)
 from reader.files import replacing, sha256_file, write_text_atomic
 from reader.types import CancelToken, Decoded, ReaderError
 
@@ -237,9 +254,7 @@ class TwoStageKokoro:
             return physical_cores()
 
     def tokenize(self, phonemes: str) -> list[int]:
-        """Phoneme ids; characters outside the model's vocabulary are dropped."""
-        vocab = self._vocab
-        return [vocab[c] for c in phonemes if c in vocab]
+        return tokenize(self._vocab, phonemes)
 
     def run(self, token_ids: list[int], style: np.ndarray, speed: float = 1.0,
             cancel: CancelToken | None = None, speech_only: bool = False) -> Decoded:

@@ -3,14 +3,13 @@
 Entry points:
     utterance_chunks(text)        what the synthesizer reads: sentences + chunks, exact spans
     sentences(text)               sentence spans, for next/previous sentence navigation
-    chunks(sents, source=text)    chunk an existing sentence stream
     split_chunk(chunk, source=text)  halve a chunk whose phonemes came out too long
 
 Spans. Cleaning changes lengths (emoji names, collapsed spaces, CRLF), so a chunk's span
 is found through the CleanText origin map of its sentence. utterance_chunks has the maps
-in hand. chunks() and split_chunk() get them back by re-cleaning source[span]: cleaning is
+in hand. split_chunk() gets them back by re-cleaning source[span]: cleaning is
 local, so a sentence's original slice cleans to the same text. Without source (or if the
-text was edited since) they fall back to spreading the span evenly over the text, which is
+text was edited since) it falls back to spreading the span evenly over the text, which is
 exact only when cleaning kept the length.
 
 Streaming. sentences() cleans the text in windows (up to a blank line, or a few KB ending
@@ -22,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import islice, pairwise
 
 from reader.text.normalize import CleanText, clean
@@ -118,16 +117,6 @@ def utterance_chunks(text: str, *, max_chars: int = 300, first_chunk_words: int 
         for chunk in _chunk_sentence(sentence.index, ct, max_chars, head, ramp, done):
             done += len(chunk.text)
             yield chunk
-
-
-def chunks(sentences: Iterable[Sentence], *, max_chars: int = 300, first_chunk_words: int = 4,
-           source: str | None = None) -> Iterator[TextChunk]:
-    """Yield the chunks of sentences, as utterance_chunks does; the first sentence given
-    gets the short first chunk. Pass source (the original text) for exact spans."""
-    _check(max_chars)
-    for n, sentence in enumerate(sentences):
-        ct = _map_for(sentence.text, sentence.span, source)
-        yield from _chunk_sentence(sentence.index, ct, max_chars, first_chunk_words if n == 0 else 0)
 
 
 def split_chunk(chunk: TextChunk, *, source: str | None = None) -> list[TextChunk]:

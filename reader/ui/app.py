@@ -15,17 +15,12 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from reader.desktop.display import has_display
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
 # A selection still being dragged changes many times a second: prepare it once it rests.
 SELECTION_SETTLE_MS = 150
-
-
-def has_display() -> bool:
-    if sys.platform.startswith("linux"):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return True
 
 
 PREVIEW_TEXT = "This is how I sound at this speed. Press OK to keep it."
@@ -36,13 +31,14 @@ def run_daemon(overrides: Mapping[str, Any] | None = None, threads: int | None =
     if not has_display():
         raise ReaderError("no display: the tray daemon needs a desktop session (DISPLAY or WAYLAND_DISPLAY); "
                           "`kokoro-reader say TEXT` works without one")
-    from reader import autostart, ipc
-    from reader.config import env_overrides
-    from reader.configfile import SettingsFile, config_path
-    from reader.controller import Controller
-    from reader.live import LiveSettings
-    from reader.preferences import Preferences
-    from reader.sources.selection import DesktopText, press_copy
+    from reader.daemon import ipc
+    from reader.daemon.controller import Controller
+    from reader.desktop import autostart
+    from reader.desktop.selection import DesktopText, press_copy
+    from reader.settings.file import SettingsFile, config_path
+    from reader.settings.live import LiveSettings
+    from reader.settings.model import env_overrides
+    from reader.settings.preferences import Preferences
 
     overrides = {**env_overrides(os.environ), **(overrides or {})}  # a bad value fails before anything starts
     desktop = DesktopText(simulate_copy=press_copy)
@@ -196,7 +192,7 @@ class SettingsWindows:
         speaker.say(PREVIEW_TEXT, voice=voice, speed=speed)
 
     def _devices(self) -> list[str]:
-        from reader.audio.sink import list_output_devices
+        from reader.audio.portaudio import list_output_devices
 
         sink = self._live.sink
         # Without a sink the core is still loading: no rescan, which could race its open().
@@ -209,7 +205,7 @@ class SettingsWindows:
 
 
 def voice_choices():
-    from reader.engine.assets import Manifest
+    from reader.assets.manifest import Manifest
     from reader.ui.voicepicker import VoiceChoice
 
     return [VoiceChoice(name, asset.language, asset.gender) for name, asset in Manifest.load().voices.items()]
@@ -217,14 +213,14 @@ def voice_choices():
 
 def _load(controller, live, threads) -> None:
     """core-loader thread: model, voices, G2P, warm-up, audio output; then the Controller runs."""
-    from reader.audio.sink import SoundDeviceSink
-    from reader.config import Settings
-    from reader.engine.assets import Manifest
+    from reader.assets.manifest import Manifest
+    from reader.audio.portaudio import SoundDeviceSink
     from reader.engine.onnx import EngineOptions
     from reader.engine.voices import parse_spec
-    from reader.kokoro import CoreOptions, load_core
-    from reader.live import device_arg
+    from reader.settings.live import device_arg
+    from reader.settings.model import Settings
     from reader.speaker import Speaker
+    from reader.synth.core import CoreOptions, load_core
 
     settings = live.prefs.current
     voice = settings.voice

@@ -11,7 +11,7 @@ import logging
 from PySide6.QtCore import ClassInfo, Property, QObject, Slot
 from PySide6.QtDBus import QDBusAbstractAdaptor, QDBusConnection
 
-from reader.controller import Controller
+from reader.daemon.controller import Controller
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.config import Settings
-from reader.sources.hotkeys import DEFAULT_HOTKEYS
+from reader.desktop.hotkeys import DEFAULT_HOTKEYS
+from reader.settings.model import Settings
 from reader.types import PAUSE_RANGE, SPEED_RANGE, ReaderError
 from reader.ui.a11y import announce, describe, labelled
 from reader.ui.keyrecorder import KeyRecorder, same_combo

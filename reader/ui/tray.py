@@ -7,8 +7,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QSystemTrayIcon, QVBoxLayout, QWidget
 
-from reader import autostart
-from reader.controller import Controller, Status
+from reader.daemon.controller import Controller, Status
+from reader.desktop import autostart
 
 STATES = ("loading", "idle", "speaking", "paused", "error")
 _LABELS = {"loading": "Loading the voice\u2026", "idle": "Idle", "speaking": "Speaking", "paused": "Paused",

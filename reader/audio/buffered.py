@@ -12,6 +12,7 @@ import numpy as np
 from reader.audio.render import Renderer
 from reader.audio.resample import ChunkResampler
 from reader.audio.ring import SampleRing
+from reader.notify import notify
 from reader.types import SAMPLE_RATE, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -23,8 +24,8 @@ class BufferedSink:
 
     write()/drain() are for ONE producer thread; flush()/pause()/resume()/set_volume() may be
     called from any thread. Samples are resampled here (never in the audio callback), clipped
-    to [-1, 1] and queued in a ring that a Renderer plays on the audio thread. on_mark,
-    on_drained and on_error run where the subclass calls service(): on the sounddevice
+    to [-1, 1] and queued in a ring that a Renderer plays on the audio thread. on_mark
+    and on_error run where the subclass calls service(): on the sounddevice
     sink's notifier thread, or inside the fake's advance().
 
     Not responsible for devices or threads: subclasses implement _open_output() (make sure an
@@ -32,12 +33,10 @@ class BufferedSink:
     """
 
     def __init__(self, *, on_mark: Callable[[object], None] | None = None,
-                 on_drained: Callable[[], None] | None = None,
                  on_error: Callable[[str], None] | None = None,
                  buffer_s: float = 15.0, fade_s: float = 0.005, input_rate: int = SAMPLE_RATE) -> None:
         self.input_rate = input_rate  # rate write() takes, Hz
         self.on_mark = on_mark
-        self.on_drained = on_drained
         self.on_error = on_error
         self.last_error: str | None = None
         self._buffer_s = buffer_s
@@ -200,7 +199,7 @@ class BufferedSink:
         """Declare the end of what is queued and wait until it has been heard.
 
         Returns True when it has, False on timeout, flush or output failure. timeout=0 only
-        declares the end (on_drained still follows). Producer thread only; waits on a
+        declares the end. Producer thread only; waits on a
         Condition that service() signals.
         """
         with self._lock:
@@ -341,12 +340,12 @@ class BufferedSink:
         self._space.set()
 
     def service(self, now: float | None = None) -> float | None:
-        """Deliver due marks, drained and error events, on the event thread.
+        """Deliver due marks and error events, and mark a drain done, on the event thread.
 
         Returns the monotonic time it wants to run again (a drain waiting out the output
         latency), else None.
         """
-        marks, drained, errors, again = [], False, [], None
+        marks, errors, again = [], [], None
         with self._lock:
             errors.extend(self._errors)
             self._errors.clear()
@@ -361,7 +360,7 @@ class BufferedSink:
                     if now >= due:
                         while self._marks and self._marks[0][0] <= target:  # empty writes at the end
                             marks.append(self._marks.popleft()[1])
-                        self._drained_to, self._drain_target, drained, due = target, None, True, None
+                        self._drained_to, self._drain_target, due = target, None, None
                         self._played.notify_all()
                     self._drain_due = again = due
                 # Wake on the next mark, or on the drain target unless only its delay is left.
@@ -369,17 +368,7 @@ class BufferedSink:
                 self._wake_at = min(self._marks[0][0] + 1 if self._marks else _NEVER,
                                     self._drain_target if waiting else _NEVER)
         for mark in marks:
-            self._call(self.on_mark, mark)
-        if drained:
-            self._call(self.on_drained)
+            notify(self.on_mark, mark, who="audio sink listener")
         for message in errors:
-            self._call(self.on_error, message)
+            notify(self.on_error, message, who="audio sink listener")
         return again
-
-    def _call(self, callback, *args) -> None:
-        if callback is None:
-            return
-        try:
-            callback(*args)
-        except Exception:  # a listener's bug must not kill the event thread
-            _LOGGER.exception("audio sink listener failed")

@@ -58,11 +58,6 @@ def soft_limit(x: np.ndarray, knee: float = 0.9) -> np.ndarray:
     return x
 
 
-def trim(x: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Speech with a short lead-in and tail, faded at both ends and limited; empty if silent."""
-    return trim_part(x, sample_rate, start=True, end=True)
-
-
 def trim_part(x: np.ndarray, sample_rate: int, *, start: bool, end: bool) -> np.ndarray:
     """Part of a chunk decoded piece by piece: trimmed and faded only at the chunk's own
     start and/or end, limited everywhere. A first part without voice is kept (faded in):

@@ -23,7 +23,7 @@ def _cpu_s(pid: int) -> float:
 
 
 def _daemon_idle(seconds: float) -> dict:
-    from reader import ipc
+    from reader.daemon import ipc
 
     with tempfile.TemporaryDirectory(prefix="kokoro-bench-") as tmp:
         env = {**os.environ, "KOKORO_READER_SOCKET": str(Path(tmp) / "control.sock"),
@@ -58,9 +58,9 @@ def _daemon_idle(seconds: float) -> dict:
 
 
 def _core_idle(seconds: float) -> dict:
-    from reader.audio.sink import SoundDeviceSink
-    from reader.kokoro import load_core
+    from reader.audio.portaudio import SoundDeviceSink
     from reader.speaker import Speaker
+    from reader.synth.core import load_core
     from reader.types import ReaderError
 
     synth, _ = load_core()
@@ -82,7 +82,9 @@ def _core_idle(seconds: float) -> dict:
 
 
 def measure_idle(seconds: float = 60.0) -> dict:
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+    from reader.desktop.display import has_display
+
+    if has_display():
         return _daemon_idle(seconds)
     return _core_idle(seconds)
 

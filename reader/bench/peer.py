@@ -1,12 +1,15 @@
-"""Child process of `kokoro-reader bench`: the kokoro-onnx 0.6.1 library as its users run it.
+"""The peer's figures: the kokoro-onnx 0.6.1 library as its users run it, measured in a
+child process (this module run as one), so its memory and threads do not colour ours.
 
-usage: python -m reader.bench_peer MODEL.onnx VOICE.bin TRIALS PARAGRAPH_TRIALS RTF_RUNS  -> one JSON line
+usage: python -m reader.bench.peer MODEL.onnx VOICE.bin TRIALS PARAGRAPH_TRIALS RTF_RUNS  -> one JSON line
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -14,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from reader.bench import PARAGRAPH, SENTENCE, VOICE, p95
+from reader.bench.stats import p95
+from reader.bench.workload import PARAGRAPH, SENTENCE, VOICE
 
 
 async def _first(kokoro, text: str) -> float:
@@ -37,8 +41,9 @@ async def _whole(kokoro, text: str) -> tuple[float, float]:
 
 
 async def main(model: str, voice: str, trials: int, paragraph_trials: int, rtf_runs: int) -> dict:
-    import kokoro_onnx
     from importlib.metadata import version
+
+    import kokoro_onnx
 
     with tempfile.TemporaryDirectory() as tmp:
         voices = Path(tmp) / "voices.npz"  # kokoro-onnx reads voices as one .npz archive
@@ -64,6 +69,27 @@ async def main(model: str, voice: str, trials: int, paragraph_trials: int, rtf_r
         "paragraph_trials": paragraph_trials,
     }
 
+
+
+def measure_peer(trials: int, paragraph_trials: int, rtf_runs: int) -> dict:
+    """kokoro-onnx in a child process on the same model file and voice pack. Its paragraph
+    start takes the whole first part of the paragraph (~9-16 s here, 3.5x that on a slow
+    machine): the caller asks for fewer of those where the model is slow."""
+    from reader.assets.store import AssetStore
+
+    store = AssetStore()
+    model, voice = store.model_path(), store.voice_path(VOICE)
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [sys.executable, "-m", "reader.bench.peer", str(model), str(voice), str(trials),
+             str(paragraph_trials), str(rtf_runs)],
+            capture_output=True, text=True, cwd=tmp, timeout=1800,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+    if proc.returncode != 0:
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"peer failed: {tail}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 if __name__ == "__main__":
     print(json.dumps(asyncio.run(main(sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])))))

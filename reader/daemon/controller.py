@@ -16,8 +16,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reader.pace import SLOW_PACE, slow_message
-from reader.sources.clipboard import ClipboardPolicy
+from reader.desktop.clipboard import ClipboardPolicy
+from reader.notify import notify
+from reader.synth.pace import SLOW_PACE, slow_message
 from reader.types import ReaderError, Span
 
 _LOGGER = logging.getLogger(__name__)
@@ -99,10 +100,7 @@ class Controller:
             self._status = status = Status(**{**old.as_dict(), **changes})
         if status != old:
             for callback in self._observers:
-                try:
-                    callback(status)
-                except Exception:
-                    _LOGGER.exception("status observer failed")
+                notify(callback, status, who="status observer")
 
     # -- life -----------------------------------------------------------------------------
     def attach(self, speaker) -> None:
@@ -207,7 +205,7 @@ class Controller:
             speaker = self._speaker
         if speaker is None:
             return name == "stop"
-        getattr(speaker, name)()
+        _speaker_call(speaker, name)()
         return True
 
     def selection_changed(self, text: str | None) -> None:
@@ -272,14 +270,11 @@ class Controller:
         elif name == "say":
             self._read(str(args.get("text", "")), speaker, stops)
         elif name in ("faster", "slower"):
-            getattr(speaker, name)()
+            _speaker_call(speaker, name)()
             self._update(speed=speaker.speed)
             self._settings_changed(speed=speaker.speed)
         else:
-            method = {"pause": speaker.pause, "resume": speaker.resume, "toggle": speaker.toggle,
-                      "stop": speaker.stop, "next": speaker.next_sentence,
-                      "previous": speaker.previous_sentence}[name]
-            method()
+            _speaker_call(speaker, name)()
 
     def _read(self, text: str, speaker, stops: int) -> None:
         """Speak text unless a stop came since it was asked for (commands thread)."""
@@ -290,6 +285,13 @@ class Controller:
                 speaker.say(text)  # only posts work: a stop waits for no more than that
                 return
         self.cue("empty")  # a short cue, nothing else
+
+
+def _speaker_call(speaker, name: str) -> Callable[[], None]:
+    """The Speaker method a command name stands for."""
+    return {"pause": speaker.pause, "resume": speaker.resume, "toggle": speaker.toggle, "stop": speaker.stop,
+            "next": speaker.next_sentence, "previous": speaker.previous_sentence, "faster": speaker.faster,
+            "slower": speaker.slower}[name]
 
 
 __all__ = ["ACTIONS", "AT_ONCE", "Controller", "Status"]

@@ -2,7 +2,7 @@
 
 slow: the measuring process and one busy loop (nice 0) share one core, as on a machine
 ~3.5x slower; busy: one busy loop per core, as with a build or a heavy web page running.
-Each condition runs in a child process (python -m reader.bench_conditions NAME TRIALS)
+Each condition runs in a child process (python -m reader.bench.conditions NAME TRIALS)
 whose figures come back as one JSON line: the model's pace, read-selection to the first
 sample leaving the device with a cold cache and with the selection made 3 s before,
 stop to silence (Ctrl+C in `say` takes the same path: Speaker.stop), and reading a few
@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -58,7 +57,7 @@ def measure_conditions(trials: int, conditions: tuple[str, ...] = CONDITIONS) ->
     for name in conditions:
         loops = {"idle": [], "slow": cores[:1], "busy": cores}[name]
         with busy_loops(loops):
-            proc = subprocess.run([sys.executable, "-m", "reader.bench_conditions", name, str(trials)],
+            proc = subprocess.run([sys.executable, "-m", "reader.bench.conditions", name, str(trials)],
                                   capture_output=True, text=True, timeout=1800,
                                   preexec_fn=_pin(cores[0] if name == "slow" else None))
         if proc.returncode != 0:
@@ -69,23 +68,14 @@ def measure_conditions(trials: int, conditions: tuple[str, ...] = CONDITIONS) ->
     return results
 
 
-def _ms(values: list[float]) -> float | None:
-    return round(statistics.median(values) * 1000, 1) if values else None
-
-
-def _p95_ms(values: list[float]) -> float | None:
-    from reader.bench import p95
-
-    return round(p95(values) * 1000, 1) if values else None
-
-
 def run_condition(name: str, trials: int) -> dict:
     """The figures of one condition, measured in this process (the parent set the load)."""
-    from reader.bench import SENTENCE, VOICE, scaled
-    from reader.bench_playback import _key_to_sound, _Listener, _open_sink, _Selection, _to_silence
-    from reader.controller import Controller
-    from reader.kokoro import load_core
+    from reader.bench.playback import Listener, Selection, key_to_sound, open_sink, to_silence
+    from reader.bench.stats import ms, p95_ms, scaled
+    from reader.bench.workload import SENTENCE, VOICE
+    from reader.daemon.controller import Controller
     from reader.speaker import Speaker
+    from reader.synth.core import load_core
     from reader.types import Utterance
 
     synth, _ = load_core(voice=VOICE)
@@ -94,24 +84,24 @@ def run_condition(name: str, trials: int) -> dict:
     audio_s = sum(c.duration_s for c in synth.stream(Utterance(SENTENCE, VOICE), realtime=False))
     pace = audio_s / (time.perf_counter() - t0)  # this sentence, whole; synth.pace follows every decode
     n = scaled(trials, pace)
-    sink, output = _open_sink()
-    listener = _Listener()
+    sink, output = open_sink()
+    listener = Listener()
     speaker = Speaker(synth, sink, listener=listener)
-    selection = _Selection(SENTENCE)
+    selection = Selection(SENTENCE)
     controller = Controller(selection.desktop)
     controller.attach(speaker)
     latency = sink.latency
     cold, prepared, stops = [], [], []
     try:
         for _ in range(n):
-            cold.append(_key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=False))
-            prepared.append(_key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=True,
+            cold.append(key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=False))
+            prepared.append(key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=True,
                                           rest_s=PREPARED_REST_S))
             listener.first_sentence.clear()
             speaker.say(SENTENCE)
             listener.first_sentence.wait(60)
             time.sleep(0.3)  # sounding: the silence must come from the fade
-            stops += _to_silence(sink, speaker.stop)
+            stops += to_silence(sink, speaker.stop)
         synth.cache.clear()
         underruns, pauses, work_s = sink.underruns, sink.pauses, synth.pace.work_s
         sink.take_longest_wait()
@@ -129,12 +119,12 @@ def run_condition(name: str, trials: int) -> dict:
         result = {
             "pace": round(synth.pace.pace or pace, 3),
             "threads": synth.engine.threads,
-            "key_to_audible_cold_ms": _ms(cold),
-            "key_to_audible_cold_p95_ms": _p95_ms(cold),
-            "key_to_audible_prepared_3s_ms": _ms(prepared),
-            "key_to_audible_prepared_3s_p95_ms": _p95_ms(prepared),
-            "stop_to_silence_ms": _ms(stops),
-            "stop_to_silence_p95_ms": _p95_ms(stops),
+            "key_to_audible_cold_ms": ms(cold),
+            "key_to_audible_cold_p95_ms": p95_ms(cold),
+            "key_to_audible_prepared_3s_ms": ms(prepared),
+            "key_to_audible_prepared_3s_p95_ms": p95_ms(prepared),
+            "stop_to_silence_ms": ms(stops),
+            "stop_to_silence_p95_ms": p95_ms(stops),
             "reading_first_sound_s": round(first_s, 3),
             "reading_waits_inside_words": sink.underruns - underruns,
             "reading_waits_between_words": sink.pauses - pauses,

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.config import SCHEMA, FutureSchema, Settings, from_dict, schema_of, to_dict
 from reader.files import write_text_atomic
+from reader.settings.model import SCHEMA, FutureSchema, Settings, from_dict, schema_of, to_dict
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from reader.config import FIELDS, Settings, apply_overrides
-from reader.configfile import SettingsFile
+from reader.settings.file import SettingsFile
+from reader.settings.model import FIELDS, Settings, apply_overrides
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)

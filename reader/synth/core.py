@@ -4,15 +4,20 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reader.chunk_cache import DEFAULT_MAX_SECONDS, ChunkCache
-from reader.engine.assets import AssetStore, ProgressFactory
+from reader.assets.progress import ProgressFactory
+from reader.assets.store import AssetStore
 from reader.engine.onnx import EngineOptions, KokoroOnnx
 from reader.engine.priors import PriorBank
 from reader.engine.voices import VoiceBank
-from reader.synth import Synthesizer, SynthOptions
+from reader.synth.chunk_cache import DEFAULT_MAX_SECONDS, ChunkCache
+from reader.synth.synthesizer import Synthesizer, SynthOptions
 from reader.text.g2p import G2PBank
 from reader.types import SAMPLE_RATE, ReaderError, Utterance
+
+if TYPE_CHECKING:
+    from reader.engine.twostage import TwoStageKokoro
 
 _LOGGER = logging.getLogger(__name__)
 _WARM_UP_TEXT = "Hello there, and welcome."
@@ -33,16 +38,18 @@ class LoadTimes:
     g2p_s: float
 
 
-def _engine(model_path, options: EngineOptions):
-    """The two-stage engine (first sound ~0.15 s sooner); the one-session engine if the model
-    cannot be split here (e.g. the onnx package is missing): slower to start, same voice."""
-    from reader.engine.twostage import TwoStageKokoro
-
+def _engine(model_path, options: EngineOptions) -> tuple[KokoroOnnx | TwoStageKokoro, PriorBank | None]:
+    """The two-stage engine (first sound ~0.15 s sooner) with its voices' norm priors (its
+    windows need them); the one-session engine, without, if the model cannot be split here
+    (e.g. the onnx package is missing): slower to start, same voice."""
     try:
-        return TwoStageKokoro(model_path, options)
+        from reader.engine.twostage import TwoStageKokoro  # needs the onnx package
+
+        engine = TwoStageKokoro(model_path, options)
     except (ImportError, ReaderError) as exc:
         _LOGGER.warning("using the one-session engine: %s", exc)
-        return KokoroOnnx(model_path, options)
+        return KokoroOnnx(model_path, options), None
+    return engine, PriorBank(engine.norm_names, engine.prior_dir) if engine.norm_names else None
 
 
 def load_core(store: AssetStore | None = None, options: CoreOptions = CoreOptions(),
@@ -57,15 +64,13 @@ def load_core(store: AssetStore | None = None, options: CoreOptions = CoreOption
     t0 = time.perf_counter()
     loader = g2p.warm(language)  # ~1-2 s of spaCy loading overlaps the model load
     model_path = store.model_path()
-    engine = _engine(model_path, options.engine)
+    engine, priors = _engine(model_path, options.engine)
     model_s = time.perf_counter() - t0
     voices.pack(spec)
     loader.join()
     g2p.get(language)  # re-raises a load error on this thread
     times = LoadTimes(model_s=model_s, g2p_s=time.perf_counter() - t0)
     cache = ChunkCache(int(options.cache_seconds * SAMPLE_RATE)) if options.cache_seconds > 0 else None
-    names = getattr(engine, "norm_names", None)
-    priors = PriorBank(names, engine.prior_dir) if names else None
     synth = Synthesizer(engine, voices, g2p, lambda name: store.voice_info(name).language, options.synth,
                         cache=cache, priors=priors)
     if warm_up:

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.controller import ACTIONS
+from reader.daemon.controller import ACTIONS
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)

@@ -7,15 +7,17 @@ the default audio device; without one, a fake sink on a real-time clock (said in
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-import statistics
 import threading
 import time
+from collections.abc import Callable
+
+from reader.bench.stats import ms, p95_ms
+from reader.speaker import Listener as SpeakerListener
 
 SILENCE_TIMEOUT_S = 2.0
 
 
-class _Listener:
+class Listener(SpeakerListener):
     """Speaker events the bench waits for (speaker-events thread)."""
 
     def __init__(self) -> None:
@@ -38,12 +40,12 @@ class _Listener:
         self.first_sentence.set()
 
 
-def _open_sink():
+def open_sink():
     """(sink, description): the default device, else a fake sink on a real-time clock."""
     from reader.types import ReaderError
 
     try:
-        from reader.audio.sink import SoundDeviceSink
+        from reader.audio.portaudio import SoundDeviceSink
 
         sink = SoundDeviceSink()
         sink.open()
@@ -56,7 +58,7 @@ def _open_sink():
         return sink, f"simulated real-time clock ({exc})"
 
 
-class _Selection:
+class Selection:
     """A 12-word selection: the real X11 PRIMARY (served by xclip) when there is a display."""
 
     def __init__(self, text: str) -> None:
@@ -64,7 +66,7 @@ class _Selection:
         import shutil
         import subprocess
 
-        from reader.sources.selection import DesktopText
+        from reader.desktop.selection import DesktopText
 
         self._server = None
         self.text = text
@@ -79,7 +81,7 @@ class _Selection:
             self.desktop, self.source = self, "in memory (no X display)"
 
     def selection(self):
-        from reader.sources.selection import Capture
+        from reader.desktop.selection import Capture
 
         return Capture(self.text, "bench")
 
@@ -89,17 +91,7 @@ class _Selection:
             self._server.wait()
 
 
-def _ms(values: list[float]) -> float:
-    return round(statistics.median(values) * 1000, 1)
-
-
-def _p95_ms(values: list[float]) -> float:
-    from reader.bench import p95
-
-    return round(p95(values) * 1000, 1)
-
-
-def _key_to_sound(controller, speaker, synth, listener, selection, latency: float, prepared: bool,
+def key_to_sound(controller, speaker, synth, listener, selection, latency: float, prepared: bool,
                   rest_s: float = 1.0) -> float:
     """Seconds from the read-selection hotkey's command to its first sample leaving the
     device. prepared: the selection rested for rest_s first and the daemon's selection
@@ -117,7 +109,7 @@ def _key_to_sound(controller, speaker, synth, listener, selection, latency: floa
     return elapsed
 
 
-def _to_silence(sink, action: Callable[[], None]) -> list[float]:
+def to_silence(sink, action: Callable[[], None]) -> list[float]:
     """Seconds from action() to the sink's output going silent ([] if it never did)."""
     sink.watch_silence()
     t0 = time.perf_counter()
@@ -126,23 +118,23 @@ def _to_silence(sink, action: Callable[[], None]) -> list[float]:
 
 
 def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> dict:
-    from reader.controller import Controller
+    from reader.daemon.controller import Controller
     from reader.speaker import Speaker
 
-    sink, output = _open_sink()
-    listener = _Listener()
+    sink, output = open_sink()
+    listener = Listener()
     speaker = Speaker(synth, sink, listener=listener)
     latency = sink.latency
     first, stops, pauses = [], [], []
     cold, warm = [], []
-    selection = _Selection(sentence)
+    selection = Selection(sentence)
     controller = Controller(selection.desktop)
     controller.attach(speaker)
     leads: list[float] = []
     try:
         for _ in range(trials):
-            cold.append(_key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=False))
-            warm.append(_key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=True))
+            cold.append(key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=False))
+            warm.append(key_to_sound(controller, speaker, synth, listener, selection, latency, prepared=True))
         for _ in range(trials):
             synth.cache.clear()
             listener.first_sentence.clear()
@@ -151,10 +143,10 @@ def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> 
             listener.first_sentence.wait(30)
             first.append(listener.first_at - t0)
             time.sleep(0.3)  # let it sound before pausing: silence must come from the fade
-            pauses += _to_silence(sink, speaker.pause)
+            pauses += to_silence(sink, speaker.pause)
             speaker.resume()
             time.sleep(0.2)
-            stops += _to_silence(sink, speaker.stop)
+            stops += to_silence(sink, speaker.stop)
         synth.cache.clear()
         listener.done.clear()
         underruns = sink.underruns
@@ -168,15 +160,15 @@ def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> 
     return {
         "audio_output": output,
         "output_latency_ms": round(latency * 1000, 1),
-        "key_to_audible_prepared_ms": _ms(warm),
-        "key_to_audible_prepared_p95_ms": _p95_ms(warm),
-        "key_to_audible_cold_ms": _ms(cold),
-        "key_to_audible_cold_p95_ms": _p95_ms(cold),
+        "key_to_audible_prepared_ms": ms(warm),
+        "key_to_audible_prepared_p95_ms": p95_ms(warm),
+        "key_to_audible_cold_ms": ms(cold),
+        "key_to_audible_cold_p95_ms": p95_ms(cold),
         "selection_source": selection.source,
-        "say_to_first_sample_ms": _ms(first),
-        "say_to_first_sample_p95_ms": _p95_ms(first),
-        "stop_to_silence_ms": _ms(stops) if stops else None,
-        "pause_to_silence_ms": _ms(pauses) if pauses else None,
+        "say_to_first_sample_ms": ms(first),
+        "say_to_first_sample_p95_ms": p95_ms(first),
+        "stop_to_silence_ms": ms(stops) if stops else None,
+        "pause_to_silence_ms": ms(pauses) if pauses else None,
         "paragraph_underruns": underruns,
         # How early each part after the first was ready before it was due to play; a negative
         # value would be a gap in the speech.

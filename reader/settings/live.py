@@ -14,10 +14,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from reader import autostart
-from reader.config import Settings
-from reader.preferences import Preferences
-from reader.sources.hotkeys import Hotkeys
+from reader.desktop import autostart
+from reader.desktop.hotkeys import Hotkeys
+from reader.settings.model import Settings
+from reader.settings.preferences import Preferences
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)

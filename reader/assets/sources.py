@@ -28,11 +28,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import BinaryIO, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
-if TYPE_CHECKING:
-    from reader.engine.assets import Asset, Cache, Manifest, ProgressFactory, PypiPart
+from reader.assets.cache import Cache
+from reader.assets.errors import NotProvided, SourceUnavailable
+from reader.assets.manifest import Asset, Manifest, PypiPart
+from reader.assets.progress import ProgressFactory
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,20 +51,6 @@ HTTP_TIMEOUT_S = 30.0
 # offline costs one timeout, not 54.
 RETRY_AFTER_S = 60.0
 _CHUNK = 1 << 20
-
-
-class SourceUnavailable(Exception):
-    """A source cannot provide an asset. `short` goes into the user message, `detail` to the log."""
-
-    def __init__(self, short: str, detail: str = "", *, notable: bool = False):
-        super().__init__(f"{short}: {detail}" if detail else short)
-        self.short = short
-        self.detail = detail
-        self.notable = notable  # worth telling the user even though the source is local
-
-
-class NotProvided(SourceUnavailable):
-    """The source never has this kind of asset (npm has no model): left out of messages."""
 
 
 @dataclass

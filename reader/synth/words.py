@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reader.text.g2p import PhonemeWord, Phonemes, text_words
+from reader.text.g2p import Phonemes, PhonemeWord, text_words
 from reader.types import Span, Word
 
 FRAME_SAMPLES = 600  # one decoder frame: 25 ms at 24 kHz

@@ -1,6 +1,6 @@
 """The user's preferences: one typed Settings, its defaults, its JSON form and overrides.
 
-No files here (configfile.py reads and writes them) and no Qt. A settings file is a JSON
+No files here (file.py reads and writes them) and no Qt. A settings file is a JSON
 object; keys this version does not know are kept in Settings.extra and written back, files of
 older schemas are migrated, values that make no sense fall back to their default (logged).
 Every field can be overridden for one run: env KOKORO_READER_<FIELD> or `daemon --set k=v`.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from reader.sources.hotkeys import DEFAULT_HOTKEYS
+from reader.desktop.hotkeys import DEFAULT_HOTKEYS
 from reader.types import PAUSE_RANGE, SPEED_RANGE, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class Settings:
     hotkeys: Mapping[str, str] = field(default_factory=lambda: _frozen(DEFAULT_HOTKEYS))  # action -> pynput combo
     auto_read: bool = False  # clipboard auto-read
     auto_read_max_chars: int = 20_000  # longer clipboard text is not auto-read; 0 = no limit
-    autostart: bool = False  # start at login (the autostart entry is the truth; see reader/autostart.py)
+    autostart: bool = False  # start at login (the autostart entry is the truth; see reader/desktop/autostart.py)
     speculate: bool = True  # synthesize the selection in the background (off saves battery)
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # unknown keys, kept
 

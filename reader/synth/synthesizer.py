@@ -14,18 +14,28 @@ from typing import Protocol
 
 import numpy as np
 
-from reader.chunk_cache import ChunkCache
-from reader.engine import silence
 from reader.engine.onnx import MAX_TOKENS
 from reader.engine.priors import PriorBank
 from reader.engine.voices import VoiceBank, VoiceSpec, style_for
 from reader.engine.windowed import FirstWindow, NormPrior, WindowedRun, first_window
-from reader.pace import PaceMeter, Playout, in_time
+from reader.synth.chunk_cache import ChunkCache
+from reader.synth.pace import PaceMeter, Playout, in_time
+from reader.synth import silence
+from reader.synth.words import FRAME_SAMPLES, WordFrames, pause_point, to_samples, word_frames
 from reader.text.g2p import Phonemes
 from reader.text.split import chunk_map, split_chunk, utterance_chunks
-from reader.types import (SAMPLE_RATE, SPEED_RANGE, AudioChunk, CancelToken, Cancelled, Decoded, ReaderError, TextChunk,
-                          Utterance, Word)
-from reader.words import FRAME_SAMPLES, WordFrames, pause_point, to_samples, word_frames
+from reader.types import (
+    SAMPLE_RATE,
+    SPEED_RANGE,
+    AudioChunk,
+    Cancelled,
+    CancelToken,
+    Decoded,
+    ReaderError,
+    TextChunk,
+    Utterance,
+    Word,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -534,10 +544,4 @@ class _Pieces:
         return phonemes, ids[:MAX_TOKENS]
 
 
-def render(chunks: Iterator[AudioChunk]) -> np.ndarray:
-    """All samples of a stream, concatenated (for WAV output and tests)."""
-    parts = [c.samples for c in chunks]
-    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
-
-
-__all__ = ["Synthesizer", "SynthOptions", "Engine", "Phonemizer", "render"]
+__all__ = ["Synthesizer", "SynthOptions", "Engine", "Phonemizer"]

@@ -1,0 +1,49 @@
+"""`kokoro-reader bench`: latency, speed and memory of the speech core, beside a peer.
+
+The peer (kokoro-onnx 0.6.1, create_stream, same model file and voice) runs in a child
+process, so its memory and threads do not colour our figures. All figures are measured
+in this run; nothing is hard-coded. One module per figure family: speed.py (ours),
+playback.py, conditions.py (idle, slow, busy), idle.py, peer.py.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from reader.bench.peer import measure_peer
+from reader.bench.speed import measure_ours
+from reader.bench.workload import PARAGRAPH, SENTENCE
+
+
+def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 100, trials: int = 20,
+              playback: bool = True, idle_s: float = 60.0, conditions: bool = True) -> dict:
+    ours, synth = measure_ours(threads, utterances, trials)
+    trials = ours["trials"]  # scaled to this machine's pace
+    result: dict = {"ours": ours}
+    if playback:
+        from reader.bench.playback import measure_playback
+
+        result["playback"] = measure_playback(synth, SENTENCE, PARAGRAPH, trials=trials)
+    del synth
+    if conditions:
+        from reader.bench.conditions import measure_conditions
+
+        result["conditions"] = measure_conditions(trials)
+    if idle_s > 0:
+        from reader.bench.idle import measure_idle
+
+        result["idle"] = measure_idle(idle_s)
+    if peer:
+        theirs = measure_peer(trials, max(1, trials // 3) if ours["slow_machine"] else trials, len(ours["rtf_runs"]))
+        result["peer"] = theirs
+        if "error" not in theirs:
+            result["ratio"] = {
+                "ttfa_sentence": round(ours["ttfa_sentence_s"] / theirs["ttfa_sentence_s"], 4),
+                "ttfa_paragraph": round(ours["ttfa_paragraph_s"] / theirs["ttfa_paragraph_s"], 4),
+                "rtf": round(ours["rtf"] / theirs["rtf"], 4),
+            }
+    result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    return result
+
+
+__all__ = ["run_bench"]
