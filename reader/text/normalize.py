@@ -194,23 +194,38 @@ def _is_emoji_modifier(ch: str) -> bool:
 
 
 def _emoji_sequence(text: str, i: int, end: int) -> tuple[int, tuple[str, ...]]:
-    """Read one emoji (with modifiers and ZWJ-joined parts) at text[i]: (end, names)."""
-    names: list[str] = []
+    """Read one emoji (with modifiers and ZWJ-joined parts) at text[i]: (end, its name)."""
+    start, parts, flag = i, [], False  # parts: the Unicode names, where the emoji data has none
     while True:
         cp = ord(text[i])
         if cp in _REGIONAL_INDICATORS and i + 1 < end and ord(text[i + 1]) in _REGIONAL_INDICATORS:
-            # Two regional indicator letters make a flag: "flag U S".
-            names.append(f"flag {unicodedata.name(text[i])[-1]} {unicodedata.name(text[i + 1])[-1]}")
+            parts.append(f"{unicodedata.name(text[i])[-1]} {unicodedata.name(text[i + 1])[-1]}")
+            flag = True  # two regional indicator letters make a country's flag
             i += 2
         else:
-            names.append(unicodedata.name(text[i], "").lower())
+            parts.append(unicodedata.name(text[i], "").lower())
             i += 1
         while i < end and _is_emoji_modifier(text[i]):
+            flag = flag or 0xE0020 <= ord(text[i]) <= 0xE007F  # tags make a region's flag
             i += 1
         if i + 1 < end and text[i] == _ZWJ and _is_emoji(text[i + 1]):
             i += 1
             continue
-        return i, tuple(n for n in names if n)
+        name = _spoken_name(text[start:i]) or " ".join(p for p in parts if p)
+        return i, ((f"flag {name}" if flag else name),) if name else ()
+
+
+@functools.lru_cache(maxsize=1024)
+def _spoken_name(sequence: str) -> str | None:
+    """The emoji's CLDR short name, what screen readers say ("thumbs up", "red heart", "man
+    technologist"), from the emoji package's data; skin tones are left out, as before."""
+    import emoji
+
+    bare = "".join(c for c in sequence if ord(c) not in _SKIN_TONES)
+    for candidate in (bare, bare.replace("\ufe0f", ""), bare + "\ufe0f"):
+        if (data := emoji.EMOJI_DATA.get(candidate)) is not None:
+            return data["en"].strip(":").replace("_", " ")
+    return None
 
 
 def _collapse_whitespace(text: str, origin: array, origin_end: array) -> CleanText:

@@ -305,8 +305,11 @@ def _cut_allowed(ct: CleanText, left_end: int, right_start: int) -> bool:
 # ---------------------------------------------------------------- sentence rules
 
 # Terminal punctuation, with any closing quotes/brackets, followed by a space or the end.
-_TERMINAL = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
-_ENDS_TERMINAL = re.compile(r"[.!?][\"')\]]*$")
+# Japanese and Chinese end sentences with 。！？ and no space after (NFKC has made ！？ "!?").
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CLOSERS = "\"')\\]\u300d\u300f\uff09"
+_TERMINAL = re.compile(f"\u3002+[{_CLOSERS}]*|[.!?]+[{_CLOSERS}]*(?=\\s|$|[{_CJK}])")
+_ENDS_TERMINAL = re.compile(f"[.!?\u3002][{_CLOSERS}]*$")
 # A list item: a bullet (not spoken, left out of the sentence) or "1." "1)" "a)".
 _LIST_MARK = re.compile(r"(?:(?P<bullet>[-*+\u2022\u2023\u25e6\u25aa\u00b7])|\(?\d{1,3}[.)]|\(?[A-Za-z]\)) +")
 _PARAGRAPH_TEXT = re.compile(r"[^\n]+(?:\n[^\n]+)*")
@@ -396,6 +399,8 @@ def _ends_sentence(text: str, start: int, end: int, m: re.Match) -> bool:
     if k >= end:
         return True
     first = text[k]
+    if m.group()[-1] in "\u300d\u300f" and "\u3040" <= first <= "\u309f":
+        return False  # 「行こう。」と彼は言った: a quotation inside the sentence
     if first.islower():
         return False  # "Wait... what?", '"Stop!" he said', "e.g. apples"
     if m.group() != ".":
