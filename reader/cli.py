@@ -229,7 +229,7 @@ def cmd_fetch(_args: argparse.Namespace) -> int:
 
 def cmd_daemon(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from reader.settings.model import parse_override
-    from reader.ui.app import run_daemon
+    from reader.daemon.startup import run_daemon
 
     overrides: dict = {}
     try:

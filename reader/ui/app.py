@@ -1,5 +1,5 @@
-"""The desktop daemon: a Qt app with a tray icon, global hotkeys, clipboard auto-read and the
-control socket, around one Speaker. The only place that wires Qt to the rest.
+"""The desktop daemon's Qt part (reader/daemon/startup.py starts it): a tray icon, global
+hotkeys, clipboard auto-read, around one Speaker. The only place that wires Qt to the rest.
 
 Threads: Qt's GUI thread owns the widgets; "core-loader" loads the speech core at start;
 the Controller runs commands on its own thread; hotkeys, the control socket and the Speaker
@@ -7,15 +7,10 @@ reach the GUI only through the Bridge's queued signals.
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
-import os
 import sys
 import threading
-from collections.abc import Mapping
-from typing import Any
 
-from reader.desktop.display import has_display
 from reader.types import ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -26,47 +21,9 @@ SELECTION_SETTLE_MS = 150
 PREVIEW_TEXT = "This is how I sound at this speed. Press OK to keep it."
 
 
-def run_daemon(overrides: Mapping[str, Any] | None = None, threads: int | None = None) -> int:
-    """overrides: settings for this run only (command line); env KOKORO_READER_<FIELD> too."""
-    if not has_display():
-        raise ReaderError("no display: the tray daemon needs a desktop session (DISPLAY or WAYLAND_DISPLAY); "
-                          "`kokoro-reader say TEXT` works without one")
-    from reader.daemon import ipc
-    from reader.daemon.controller import Controller
-    from reader.desktop import autostart
-    from reader.desktop.selection import DesktopText, press_copy
-    from reader.settings.file import SettingsFile, config_path
-    from reader.settings.live import LiveSettings
-    from reader.settings.model import env_overrides
-    from reader.settings.preferences import Preferences
-
-    overrides = {**env_overrides(os.environ), **(overrides or {})}  # a bad value fails before anything starts
-    desktop = DesktopText(simulate_copy=press_copy)
-    controller = Controller(desktop)
-    desktop.on_own_clipboard = controller.clipboard_policy.mark_own
-    server = ipc.ControlServer(controller.command)
-    try:
-        server.start()
-    except ipc.AlreadyRunning:
-        controller.close()
-        print("kokoro-reader is already running; control it with `kokoro-reader ctl ...`", file=sys.stderr)
-        return 0
-    try:
-        # Only the running instance reads the file: it may move a damaged one aside.
-        file = SettingsFile(config_path())
-        loaded = file.load()
-        saved = dataclasses.replace(loaded.settings, autostart=autostart.is_enabled())  # the entry is the truth
-        live = LiveSettings(Preferences(file, saved, overrides), controller)
-        controller.on_settings_changed = live.changed
-        if loaded.notice:
-            controller.notice(loaded.notice)  # in the tooltip until the next state change
-        return _run_qt(controller, live, threads, loaded.notice)
-    finally:
-        server.close()
-        controller.close()
-
-
-def _run_qt(controller, live, threads, notice: str) -> int:
+def run_qt(controller, live, threads, notice: str) -> int:
+    """The tray (or a window), settings windows, clipboard and selection watching, MPRIS and
+    the hotkeys, on Qt's event loop until quit; the speech core loads meanwhile."""
     from PySide6.QtCore import QObject, Qt, QTimer, Signal
     from PySide6.QtGui import QClipboard
     from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
