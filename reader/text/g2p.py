@@ -132,7 +132,7 @@ def _japanese() -> G2P:
         from misaki import ja
     except ImportError as exc:
         raise ReaderError(
-            "Japanese voices need extra packages: pip install 'kokoro-reader[ja]'"
+            "Japanese voices need extra packages: pip install 'kokoro-reader[ja]' (in a checkout: pip install -e '.[ja]')"
         ) from exc
     g2p = ja.JAG2P()
     return lambda text: Phonemes(g2p(text)[0])
@@ -143,7 +143,7 @@ def _chinese() -> G2P:
         from misaki import zh
     except ImportError as exc:
         raise ReaderError(
-            "Mandarin voices need extra packages: pip install 'kokoro-reader[zh]'"
+            "Mandarin voices need extra packages: pip install 'kokoro-reader[zh]' (in a checkout: pip install -e '.[zh]')"
         ) from exc
     g2p = zh.ZHG2P()
     return lambda text: Phonemes(g2p(text)[0])
