@@ -113,13 +113,15 @@ def wait_heard(recorder, seconds: float = 0.15) -> np.ndarray:
 
 
 def played_runs(x: np.ndarray, runs: list[np.ndarray], start: int, max_pause_s: float = 20.0,
-                window_s: float = 0.5, search: int = REC_RATE // 10) -> list[tuple[int, float, int]]:
+                window_s: float = 0.5, search: int = REC_RATE // 10,
+                matched: list[np.ndarray] | None = None) -> list[tuple[int, float, int]]:
     """Find each run of the reference (48 kHz audio that plays without a break; a pause may
     follow it) in the recording x, in order, from index `start`.
 
     Returns per run with sound: (where it starts in x, the lowest correlation of its
     window_s windows with the recording, the largest drift of a window from where the run
-    start puts it, in samples). A stall inside a run shows as a drift or a low correlation."""
+    start puts it, in samples). A stall inside a run shows as a drift or a low correlation.
+    matched, if given, gets the run of each result, in the same order."""
     found, pos, win = [], start, int(window_s * REC_RATE)
     for run in runs:
         loud = np.flatnonzero(np.abs(run) > 0.05)
@@ -142,6 +144,8 @@ def played_runs(x: np.ndarray, runs: list[np.ndarray], start: int, max_pause_s: 
             drifts.append(lo + j - (begin + s))
         if corrs:
             found.append((begin, min(corrs), max(abs(d) for d in drifts)))
+            if matched is not None:
+                matched.append(run)
         pos = begin + len(run)
     return found
 
@@ -165,3 +169,35 @@ def joined(chunks) -> np.ndarray:
     """All samples of a synthesizer's stream of AudioChunks, concatenated."""
     parts = [c.samples for c in chunks]
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+
+def inserted_silence(x: np.ndarray, run: np.ndarray, begin: int, window_s: float = 0.5,
+                     search: int = REC_RATE // 10, most: int = 1280) -> int | None:
+    """How many samples of silence were inserted into run where it plays in x from `begin`,
+    when that is all that differs: its windows before one point match at drift 0, those after
+    at one drift d (0 < d <= most), and x between them holds d more silent samples than the
+    run there. What a sound server does when a player's data comes a little late. None when
+    the run differs in any other way (samples lost, repeated, changed)."""
+    win = int(window_s * REC_RATE)
+    rows = []  # (window start in run, drift, correlation)
+    for s in range(0, len(run) - win // 2, win):
+        seg = run[s:s + win]
+        if np.sqrt(np.mean(seg * seg)) < 0.02:
+            continue
+        lo = max(0, begin + s - search)
+        j, c = locate(seg, x[lo:begin + s + len(seg) + search])
+        rows.append((s, lo + j - (begin + s), c))
+    good = [(s, d) for s, d, c in rows if c >= 0.95]
+    bad = [s for s, d, c in rows if c < 0.95]
+    after = [d for _, d in good if abs(d) > 1]
+    if len(bad) > 1 or not after or len(set(after)) != 1 or not 0 < after[0] <= most:
+        return None
+    d = after[0]
+    drifts = [0 if abs(dd) <= 1 else dd for _, dd in good]
+    if drifts != sorted(drifts):
+        return None
+    a = max([s + win for s, dd in good if abs(dd) <= 1], default=0)  # end of the last window at drift 0
+    b = min(s for s, dd in good if dd == d)  # start of the first window at drift d
+    quiet = 2.0 / 32768  # below the recording's 16-bit resolution
+    extra = int(np.sum(np.abs(x[begin + a:begin + b + d]) < quiet)) - int(np.sum(np.abs(run[a:b]) < quiet))
+    return d if abs(extra - d) <= 64 else None

@@ -710,3 +710,25 @@ def test_the_streams_threads_run_above_the_models_priority_where_permitted(real_
         assert (RT_PRIORITY, os.SCHED_FIFO) in {(rt, policy) for _, rt, policy in new.values()}, new
     else:
         assert real_sink.audio_priority in ("normal", f"nice {NICE}", f"realtime {RT_PRIORITY}")
+
+
+def test_the_recording_check_tells_inserted_silence_from_any_other_change():
+    """tests/signals.inserted_silence, which the paragraph tests use to excuse a sound server's
+    hole: only a stretch of inserted silence, with nothing lost, repeated or changed."""
+    from tests.signals import REC_RATE, inserted_silence
+
+    rng = np.random.default_rng(0)
+    run = (0.3 * rng.standard_normal(3 * REC_RATE)).astype(np.float32)
+
+    def heard(*parts) -> np.ndarray:  # 16-bit, as recorded, after 1000 samples of silence
+        x = np.concatenate([np.zeros(1000, np.float32), *parts, np.zeros(5000, np.float32)])
+        return np.round(x * 32768) / 32768
+
+    silence = np.zeros(256, np.float32)
+    assert inserted_silence(heard(run[:70000], silence, run[70000:]), run, 1000) == 256
+    assert inserted_silence(heard(run[:70000], run[70256:]), run, 1000) is None  # lost
+    assert inserted_silence(heard(run[:70000], run[69744:]), run, 1000) is None  # repeated
+    noise = (0.3 * rng.standard_normal(256)).astype(np.float32)
+    assert inserted_silence(heard(run[:70000], noise, run[70000:]), run, 1000) is None  # not silence
+    assert inserted_silence(heard(run[:30000], silence, run[30000:90000], silence, run[90000:]), run, 1000) is None
+    assert inserted_silence(heard(run[:70000], np.zeros(4800, np.float32), run[70000:]), run, 1000) is None  # 100 ms

@@ -15,7 +15,7 @@ import pytest
 from reader.bench.workload import PARAGRAPH
 from reader.speaker import Speaker, State
 from tests.listeners import SpeakerEvents
-from tests.signals import REC_RATE, locate, played_runs, sound_indices, sound_ms, to48k, wait_heard
+from tests.signals import REC_RATE, inserted_silence, locate, played_runs, sound_indices, sound_ms, to48k, wait_heard
 
 pytestmark = [pytest.mark.model, pytest.mark.audio]
 
@@ -94,38 +94,47 @@ def silent_run(x: np.ndarray, at: int, frame: int = 240, floor: float = 0.004) -
 
 
 class HostDelays:
-    """Watches, from its creation, what the host did to the output: callbacks PortAudio's
-    real-time thread made late (longer apart than the device buffer), the longest wait for
-    the GIL in one (ours), and the CPU time the hypervisor took from this virtual machine."""
+    """Watches, from its creation until stopped(), what the host did to the output: callbacks
+    PortAudio's real-time thread made late (longer apart than the device buffer), the longest
+    gap between two, the longest wait for the GIL in one (ours), and the CPU time the
+    hypervisor took from this virtual machine."""
 
     def __init__(self, sink) -> None:
         self.sink = sink
         self.late = sink.late_callbacks
         self.stolen = steal_ms()
         sink.take_callback_delays()
-        self.gap = self.gil = 0.0
+        self.gap = self.gil = None
 
-    def figures(self) -> str:
-        gap, gil = self.sink.take_callback_delays()
-        self.gap, self.gil = max(self.gap, gap), max(self.gil, gil)
-        return (f"{self.sink.late_callbacks - self.late} late callbacks (longest gap {self.gap * 1000:.1f} ms, "
-                f"GIL wait {self.gil * 1000:.1f} ms), {steal_ms() - self.stolen} ms stolen by the hypervisor")
+    def stopped(self) -> str:
+        """Stop watching (before the test's own number crunching holds the GIL); the figures."""
+        if self.gap is None:
+            self.gap, self.gil = self.sink.take_callback_delays()
+            self.late = self.sink.late_callbacks - self.late
+            self.stolen = steal_ms() - self.stolen
+        return (f"{self.late} late callbacks (longest gap {self.gap * 1000:.1f} ms, GIL wait {self.gil * 1000:.1f} ms), "
+                f"{self.stolen} ms stolen by the hypervisor")
 
-    def assert_played_as_made(self, found: list[tuple[int, float, int]]) -> None:
-        """Every run heard as made, but where the host held up the output's real-time thread.
+    def assert_played_as_made(self, x: np.ndarray, found: list[tuple[int, float, int]],
+                              matched: list[np.ndarray]) -> None:
+        """Every run heard as made, but where the sound server inserted a few ms of silence.
 
-        A CI virtual machine now and then does not run that thread for longer than the 20 ms
-        device buffer (callbacks 16-18 ms apart at most otherwise, the GIL wait under 5 ms):
-        the sound server then fills a hole of a few ms, as it would for any player there. Such
-        a run is excused only with a late callback for it, real-time priority, no GIL wait of
-        a whole block (ours) and CPU time taken by the hypervisor."""
-        figures = self.figures()
-        bad = [(round(c, 3), d) for _, c, d in found if c < 0.95 or d > 48]
+        The PulseAudio path feeds the server in bursts: PortAudio's callbacks come up to
+        16-19 ms apart here (20 ms device buffer), so a server quantum (5.3 ms with the
+        recorder's latency) now and then finds too little and the server inserts silence
+        (CI runs: 256, 1024 or 1280 samples, with 0 underruns in our queue). Such a run is
+        excused only when that is all that differs (inserted_silence: nothing lost, repeated
+        or changed), the stream's threads ran in real time and no callback waited a whole
+        5 ms block for the GIL (ours)."""
+        figures = self.stopped()
+        bad = [(begin, round(c, 3), d, run) for (begin, c, d), run in zip(found, matched) if c < 0.95 or d > 48]
+        holes = [inserted_silence(x, run, begin) for begin, _, _, run in bad]
+        bad = [b[:3] for b in bad]
         excused = (self.sink.audio_priority.startswith("realtime") and self.gil < 0.005
-                   and len(bad) <= self.sink.late_callbacks - self.late and steal_ms() > self.stolen)
+                   and all(h is not None for h in holes))
         assert not bad or excused, f"a run of audio did not play as made ({bad}): a stall or dropout; {figures}"
         if bad:
-            FIGURES["host_holes"] = f"{bad}: {figures}"
+            FIGURES["server_holes"] = f"{holes} samples inserted at {[round(b / REC_RATE, 2) for b, _, _ in bad]} s"
 
 
 def steal_ms() -> int:
@@ -167,7 +176,7 @@ def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     FIGURES["underruns"] = str(sink.underruns)
     FIGURES["pauses"] = str(sink.pauses)
     FIGURES["output_xruns"] = str(sink.xruns)
-    FIGURES["host"] = host.figures()
+    FIGURES["host"] = host.stopped()
     FIGURES["pace"] = f"{tap.synth.pace.pace:.2f}"
     FIGURES["parts"] = str([(round(t - t_say, 2), round(c.duration_s, 2), c.ends_word)
                             for t, c in zip(tap.times, tap.chunks)])
@@ -176,12 +185,13 @@ def test_paragraph_plays_without_stalls_inside_words_or_long_gaps(live):
     start = rec.index_at(t_say)
     first = start + int(sound_indices(x[start:])[0])
     FIGURES["say_to_sound_ms"] = f"{(rec.time_of(first) - t_say) * 1000:.0f}"
-    found = played_runs(x, runs, start)
+    matched: list[np.ndarray] = []
+    found = played_runs(x, runs, start, matched=matched)
     FIGURES["runs"] = f"{len(found)} of {len(runs)}: {[(round(c, 3), d) for _, c, d in found]}"
     FIGURES["min_correlation"] = f"{min(c for _, c, _ in found):.3f}"
     FIGURES["max_drift_samples"] = str(max(d for _, _, d in found))
     assert sum(len(r) for r in runs) >= 0.9 * sum(len(c.samples) for c in tap.chunks) * 2
-    host.assert_played_as_made(found)
+    host.assert_played_as_made(x, found, matched)
     # The silence the synthesizer itself puts between sentences (waits aside; a slow model's
     # part may also end at a comma, where the voice's own pause can be longer).
     ref = tap.audio48k()
@@ -271,6 +281,7 @@ def test_on_a_busy_computer_speech_waits_only_between_words_and_stops_at_once(li
     speaker.say(LONG)
     events.wait_for("finished", timeout=600)
     x = wait_heard(rec, 0.3)
+    FIGURES["busy_host"] = host.stopped()
     start = rec.index_at(t_say)
     FIGURES["busy_pace"] = f"{tap.synth.pace.pace:.2f}"
     FIGURES["busy_waits"] = f"{sink.underruns} inside words, {sink.pauses} between"
@@ -279,11 +290,11 @@ def test_on_a_busy_computer_speech_waits_only_between_words_and_stops_at_once(li
     if sink.underruns:  # where: seconds into the utterance's audio, against the part ends above
         FIGURES["busy_underrun_at_s"] = f"{sink._renderer.last_underrun_at / sink._rate:.2f}"  # noqa: SLF001
     assert sink.underruns == 0, "the output ran dry inside a word"
-    found = played_runs(x, tap.runs48k(), start)
+    matched = []
+    found = played_runs(x, tap.runs48k(), start, matched=matched)
     FIGURES["busy_min_correlation"] = f"{min(c for _, c, _ in found):.3f}"
     FIGURES["busy_runs"] = str([(round((b - start) / REC_RATE, 2), round(c, 3), d) for b, c, d in found])
-    FIGURES["busy_host"] = host.figures()
-    host.assert_played_as_made(found)
+    host.assert_played_as_made(x, found, matched)
     said = transcribe(x[start:], REC_RATE)
     FIGURES["busy_wer"] = f"{wer([normalize(LONG)], [normalize(said)]):.3f}"
     assert wer([normalize(LONG)], [normalize(said)]) <= 0.1, said
