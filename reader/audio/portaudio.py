@@ -227,16 +227,16 @@ class SoundDeviceSink(BufferedSink):
         if status.output_underflow:
             self.xruns += 1
         called = _time.currentTime
-        if self._last_callback:
+        if self._last_callback:  # not the first of a stream: its times may predate the start
             gap = called - self._last_callback
             if gap > self._late_s:
                 self.late_callbacks += 1
             if gap > self._longest_gap:
                 self._longest_gap = gap
+            waited = time.time() - called
+            if waited > self._longest_gil_wait:
+                self._longest_gil_wait = waited
         self._last_callback = called
-        waited = time.time() - called
-        if waited > self._longest_gil_wait:
-            self._longest_gil_wait = waited
         renderer = self._renderer
         renderer.render(outdata[:, 0])
         self._block_rendered()
