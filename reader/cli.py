@@ -196,9 +196,9 @@ def _play(synth, sink, text: str, voice: str, speed: float) -> int:
         speaker.close()
         # What a listener heard of a slow computer (no text): tests and --debug read it.
         gap, gil = sink.take_callback_delays()
-        _LOGGER.debug("playback: %d underruns, %d pauses between words, pace %.2f, %d late callbacks (longest gap "
-                      "%.0f ms, GIL wait %.0f ms)", sink.underruns, sink.pauses, synth.pace.pace or 0.0,
-                      sink.late_callbacks, gap * 1000, gil * 1000)
+        _LOGGER.debug("playback: %d underruns, %d pauses between words, pace %.2f, %d late callbacks, %d late for "
+                      "the GIL (longest gap %.0f ms, GIL wait %.0f ms)", sink.underruns, sink.pauses,
+                      synth.pace.pace or 0.0, sink.late_callbacks, sink.gil_late_callbacks, gap * 1000, gil * 1000)
     if errors:
         raise ReaderError(errors[0])
     return 0

@@ -22,6 +22,7 @@ from tests.signals import (
     edges,
     locate,
     max_step,
+    played_runs,
     sound_indices,
     sound_ms,
     speechlike,
@@ -438,21 +439,31 @@ def real_sink(audio_server):
 @pytest.mark.audio
 @pytest.mark.parametrize("kind", ["tone", "chirp", "speech"])
 def test_recording_matches_what_was_written(real_sink, recorder, kind):
+    from tests.host import HostDelays
+
     src = {"tone": lambda: edges(tone(1.0)), "chirp": lambda: chirp(1.0), "speech": lambda: speechlike(1.5)}[kind]()
+    host = HostDelays(real_sink)
     t0 = time.monotonic()
     assert real_sink.write(src, 0, mark="start")
     assert real_sink.drain(timeout=5)
     assert real_sink.events.marks == ["start"]
     x = wait_heard(recorder)
+    host.stopped()
     ref = to48k(src)
     i0 = recorder.index_at(t0)
     heard = sound_indices(x[i0:]) + i0
     assert len(heard), "nothing was recorded"
+    assert real_sink.underruns == 0
     # Where the whole of it is in the recording (not where the first sound is: a stray sound
     # before it would then fail as a mismatch, with nothing said about it).
     k, corr = locate(ref, x[i0:])
     FIGURES[f"correlation_{kind}"] = f"{corr:.4f}"
-    assert corr >= 0.9
+    if corr < 0.9:  # a hole: the sound server's (excused, then nothing more to measure) or ours
+        matched: list[np.ndarray] = []
+        found = played_runs(x, [ref], i0, max_pause_s=1.0, matched=matched)
+        FIGURES[f"server_hole_{kind}"] = host.assert_played_as_made(x, found, matched)
+        assert FIGURES[f"server_hole_{kind}"], f"correlation {corr:.3f} but every window played as made"
+        return
     at = i0 + k
     stray = heard[(heard < at - 2 * FADE_48K) | (heard >= at + len(ref) + 2 * FADE_48K)]
     assert len(stray) == 0, (f"sound outside what was written: {len(stray)} samples, the first "
@@ -463,7 +474,6 @@ def test_recording_matches_what_was_written(real_sink, recorder, kind):
         onset = recorder.time_of(heard[0])
         FIGURES["mark_before_sound_ms"] = f"{(onset - real_sink.events.mark_times[0]) * 1000:.1f}"
         assert -0.02 <= onset - real_sink.events.mark_times[0] <= 0.1
-    assert real_sink.underruns == 0
 
 
 @pytest.mark.audio
@@ -582,26 +592,27 @@ def test_no_click_at_start_stop_pause_resume_and_volume_change(real_sink, record
 
 @pytest.mark.audio
 def test_long_continuous_write_has_no_underruns_or_dropouts(real_sink, recorder):
+    from tests.host import HostDelays
+
     src = speechlike(12.0, seed=3)
+    host = HostDelays(real_sink)
     t0 = time.monotonic()
     for start in range(0, len(src), RATE // 4):  # like the Speaker: chunk by chunk, blocking when full
         assert real_sink.write(src[start:start + RATE // 4], 0)
     assert real_sink.drain(timeout=20)
     x = wait_heard(recorder)
+    FIGURES["long_host"] = host.stopped()
     FIGURES["underruns"] = str(real_sink.underruns)
     FIGURES["xruns"] = str(real_sink.xruns)
     assert real_sink.underruns == 0
-    ref = to48k(src)
-    first = recorder.index_at(t0) + sound_indices(x[recorder.index_at(t0):])[0]
-    lags, corrs = [], []
-    for s in range(REC_RATE, len(ref) - 2 * REC_RATE, REC_RATE):  # one-second windows
-        k, c = locate(x[first + s:first + s + REC_RATE // 2], ref)
-        lags.append(first + s - k)
-        corrs.append(c)
-    FIGURES["long_min_correlation"] = f"{min(corrs):.4f}"
-    FIGURES["long_lag_spread_samples"] = str(max(lags) - min(lags))
-    assert min(corrs) >= 0.9
-    assert max(lags) - min(lags) <= 24  # a dropout or repeat would shift the alignment
+    matched: list[np.ndarray] = []
+    found = played_runs(x, [to48k(src)], recorder.index_at(t0), max_pause_s=1.0, matched=matched)
+    assert len(found) == 1
+    FIGURES["long_min_correlation"] = f"{found[0][1]:.4f}"
+    FIGURES["long_max_drift_samples"] = str(found[0][2])
+    excused = host.assert_played_as_made(x, found, matched)  # a dropout or repeat shifts a window
+    if excused:
+        FIGURES["long_server_hole"] = excused
 
 
 @pytest.mark.audio
@@ -732,3 +743,44 @@ def test_the_recording_check_tells_inserted_silence_from_any_other_change():
     assert inserted_silence(heard(run[:70000], noise, run[70000:]), run, 1000) is None  # not silence
     assert inserted_silence(heard(run[:30000], silence, run[30000:90000], silence, run[90000:]), run, 1000) is None
     assert inserted_silence(heard(run[:70000], np.zeros(4800, np.float32), run[70000:]), run, 1000) is None  # 100 ms
+
+
+def test_a_hole_is_excused_only_when_the_host_made_it():
+    """tests/host.HostDelays: a run heard with silence inserted is the sound server's only
+    when our side was in time (no underrun, no block late for the GIL) in real time."""
+    from tests.host import HostDelays
+    from tests.signals import REC_RATE
+
+    class Sink:  # the counters HostDelays reads from a SoundDeviceSink
+        late_callbacks = gil_late_callbacks = underruns = 0
+        audio_priority = "realtime 20"
+
+        def take_callback_delays(self):
+            return 0.015, 0.002
+
+    rng = np.random.default_rng(1)
+    run = (0.3 * rng.standard_normal(3 * REC_RATE)).astype(np.float32)
+    x = np.concatenate([np.zeros(1000, np.float32), run[:70000], np.zeros(256, np.float32), run[70000:],
+                        np.zeros(5000, np.float32)])
+    x = np.round(x * 32768) / 32768
+    lost = np.concatenate([np.zeros(1000, np.float32), run[:70000], run[70256:], np.zeros(5000, np.float32)])
+
+    def check(sink, heard, ours: str = ""):
+        host = HostDelays(sink)
+        if ours:  # it went up while the test played
+            setattr(sink, ours, getattr(sink, ours) + 1)
+        matched: list[np.ndarray] = []
+        found = played_runs(heard, [run], 0, max_pause_s=1.0, matched=matched)
+        return host.assert_played_as_made(heard, found, matched)
+
+    sink = Sink()
+    assert check(sink, x).startswith("[256] samples inserted")
+    assert check(sink, np.concatenate([np.zeros(1000, np.float32), run, np.zeros(5000, np.float32)])) == ""
+    with pytest.raises(AssertionError):
+        check(sink, lost)  # samples lost, nothing stolen
+    for counter in ("underruns", "gil_late_callbacks"):
+        with pytest.raises(AssertionError):
+            check(Sink(), x, ours=counter)
+    sink.audio_priority = "nice -11"
+    with pytest.raises(AssertionError):
+        check(sink, x)

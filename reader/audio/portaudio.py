@@ -86,6 +86,9 @@ class SoundDeviceSink(BufferedSink):
         # Callbacks that came more than the device buffer after the one before: this process
         # was late (a hole the sound server may fill without telling us). For tests and --debug.
         self.late_callbacks = 0
+        # Callbacks PortAudio made in time that our Python then began past the device buffer,
+        # waiting for the GIL: a hole of ours, where late_callbacks is the host's.
+        self.gil_late_callbacks = 0
         self._last_callback = 0.0  # 0: none yet since the stream opened
         self._late_s = float("inf")
         # Why late: PortAudio's thread itself (its clock between calls), or our Python waiting
@@ -229,11 +232,13 @@ class SoundDeviceSink(BufferedSink):
         called = _time.currentTime
         if self._last_callback:  # not the first of a stream: its times may predate the start
             gap = called - self._last_callback
+            waited = time.time() - called
             if gap > self._late_s:
                 self.late_callbacks += 1
+            elif gap + waited > self._late_s:
+                self.gil_late_callbacks += 1
             if gap > self._longest_gap:
                 self._longest_gap = gap
-            waited = time.time() - called
             if waited > self._longest_gil_wait:
                 self._longest_gil_wait = waited
         self._last_callback = called
