@@ -31,6 +31,16 @@ def _speed(text: str) -> float:
     return value
 
 
+def _families(text: str) -> tuple[str, ...]:
+    from reader.text.spoken import FAMILIES  # not at start-up: ctl needs none of it
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(FAMILIES) - {"all"})
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown {', '.join(unknown)}; known: {', '.join(FAMILIES)}, all")
+    return FAMILIES if "all" in names else tuple(names)
+
+
 def build_parser() -> argparse.ArgumentParser:
     # Common options work before or after the command; SUPPRESS keeps a sub-parser's
     # default from overwriting a value given before the command.
@@ -54,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
                                      "(default: from the settings, else af_heart)")
     say.add_argument("--speed", type=_speed, help="0.5-2.0 (default: from the settings, else 1.0)")
     say.add_argument("--device", help="output device name or index (default: from the settings, else the system's)")
+    say.add_argument("--as-written", type=_families, metavar="FAMILIES",
+                     help="read these kinds of text as written, not as a reader says them: comma-separated "
+                          "(markup, web, dates, times, currency, units, numbers, roman, abbreviations, code) "
+                          "or all (default: from the settings)")
 
     voices = add("voices", "list the voices")
     voices.add_argument("--json", action="store_true", help="machine-readable output")
@@ -118,6 +132,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     args.voice = args.voice or settings.voice
     args.speed = settings.speed if args.speed is None else args.speed
     args.device = args.device or settings.device
+    as_written = frozenset(settings.read_as_written if args.as_written is None else args.as_written)
     store = AssetStore(progress=tqdm_progress)
     try:
         store_names = store.voice_names()
@@ -134,7 +149,8 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
                            warm_up=False)  # one utterance: warming up would only delay it
-        write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed), realtime=False))
+        write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed, as_written),
+                                                      realtime=False))
         return 0
     from reader.audio.portaudio import SoundDeviceSink
 
@@ -145,7 +161,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
                            warm_up=False)  # one utterance: warming up would only delay it
         sink.set_volume(settings.volume)
-        return _play(synth, sink, text, args.voice, args.speed)
+        return _play(synth, sink, text, args.voice, args.speed, as_written)
     finally:
         sink.close()
 
@@ -162,7 +178,7 @@ def _settings_for_say():
     return apply_overrides(loaded.settings, env_overrides(os.environ))
 
 
-def _play(synth, sink, text: str, voice: str, speed: float) -> int:
+def _play(synth, sink, text: str, voice: str, speed: float, as_written: frozenset[str]) -> int:
     """Speak through a Speaker until it finishes; Ctrl+C stops it within one audio block."""
     import threading
 
@@ -180,6 +196,7 @@ def _play(synth, sink, text: str, voice: str, speed: float) -> int:
             done.set()
 
     speaker = Speaker(synth, sink, voice=voice, speed=speed, listener=Said())
+    speaker.as_written = as_written
     # Python's own handler, whatever a library set meanwhile: Ctrl+C raises KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:

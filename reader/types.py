@@ -99,6 +99,8 @@ class Utterance:
     text: str
     voice: str = "af_heart"
     speed: float = 1.0  # 0.5 .. 2.0, 1.0 = the voice's natural rate
+    # Families of text/spoken read as written ("dates", "units"...): the user's choice.
+    as_written: frozenset[str] = frozenset()
 
 
 @dataclass(eq=False)

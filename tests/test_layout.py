@@ -56,3 +56,13 @@ def test_only_the_ui_imports_qt():
                 if not name.startswith("reader.ui")
                 and any(m.split(".")[0] in ("PySide6", "shiboken6") for m in _imports(path, name, False)))
     assert qt == []
+
+
+def test_every_package_ships():
+    """pyproject.toml lists the packages by hand: a folder missing there is missing from a
+    wheel (an editable install finds it anyway, so nothing else would notice)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.parent.relative_to(ROOT.parent).parts) for p in ROOT.rglob("__init__.py")}
+    assert folders - listed == set()

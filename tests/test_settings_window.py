@@ -252,6 +252,23 @@ def test_apply_keeps_the_window_open_and_reset_restores_defaults(rig):
     assert "saved" in dialog.status.text().lower()
 
 
+def test_a_kind_of_text_read_as_written_by_keyboard(rig):
+    """Alt+J reaches the list of kinds of text; arrows pick one, Space unchecks it, Apply saves
+    it and the speaker reads it as written from then on."""
+    dialog = rig.open()
+    rig.key(Key.Key_J, Mod.AltModifier)
+    assert focused() is dialog.spoken
+    rig.key(Key.Key_Home)
+    rig.key(Key.Key_Down, times=2)  # markup, web, dates
+    assert dialog.spoken.currentItem().text() == "Dates"
+    rig.key(Key.Key_Space)
+    assert dialog.values().read_as_written == ("dates",)
+    dialog.apply_button.setFocus()
+    rig.key(Key.Key_Space)
+    assert rig.saved()["read_as_written"] == ["dates"]
+    assert rig.speaker.as_written == frozenset({"dates"})
+
+
 def test_device_list_failure_still_offers_the_system_default(rig, qtbot):
     def broken():
         raise OSError("PortAudio not initialized")

@@ -216,3 +216,21 @@ def test_no_word_ends_past_its_chunk(tmp_path):
     chunks = list(synth.stream(Utterance("Hello there my friend."), realtime=False))
     assert chunks[-1].words and chunks[-1].words[-1].end == len(chunks[-1].samples)
     assert all(w.end <= len(c.samples) for c in chunks[-1:] for w in c.words)
+
+
+def test_text_is_read_as_spoken_with_word_spans_on_the_users_text(tmp_path):
+    """The G2P gets the spoken form (text/spoken) for the voice's language; words keep spans
+    of what the user wrote; families the user chose are read as written."""
+    g2p = FakeG2P()
+    synth = Synthesizer(FakeEngine(), fake_voices(tmp_path), g2p, language_of)
+    text = "We met on 2027-03-04 at 8am."
+    chunks = list(synth.stream(Utterance(text, "af_heart"), realtime=False))
+    assert " ".join(t for t, _ in g2p.calls) == "We met on March 4th, 2027 at 8 AM."
+    spans = {text[w.span.start:w.span.end] for c in chunks for w in c.words}
+    assert {"2027-03-04", "met"} <= spans  # "March", "4th" and "2027" all point at the date
+    g2p.calls.clear()
+    list(synth.stream(Utterance(text, "bf_emma"), realtime=False))
+    assert " ".join(t for t, _ in g2p.calls) == "We met on 4th March 2027 at 8 AM."
+    g2p.calls.clear()
+    list(synth.stream(Utterance(text, "af_heart", as_written=frozenset({"dates"})), realtime=False))
+    assert " ".join(t for t, _ in g2p.calls) == "We met on 2027-03-04 at 8 AM."

@@ -146,6 +146,7 @@ class Controller:
             self.notice(str(exc))
         speaker.set_volume(settings.volume)
         speaker.set_sentence_pause(settings.sentence_pause)
+        speaker.as_written = frozenset(settings.read_as_written)
 
     def _settings_changed(self, **fields) -> None:
         if self.on_settings_changed is not None:

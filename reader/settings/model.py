@@ -44,6 +44,8 @@ class Settings:
     auto_read_max_chars: int = 20_000  # longer clipboard text is not auto-read; 0 = no limit
     autostart: bool = False  # start at login (the autostart entry is the truth; see reader/desktop/autostart.py)
     speculate: bool = True  # synthesize the selection in the background (off saves battery)
+    # Families of text/spoken read as written ("dates", "units"...; "all"): for literal reading.
+    read_as_written: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # unknown keys, kept
 
     def __post_init__(self) -> None:
@@ -95,6 +97,21 @@ def _count(value: Any) -> int:
     return value
 
 
+def _families(value: Any) -> tuple[str, ...]:
+    """Known families of text/spoken only (others dropped, logged); "all" is every one."""
+    from reader.text.spoken import FAMILIES
+
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of names, e.g. [\"dates\", \"units\"]")
+    if "all" in value:
+        return FAMILIES
+    unknown = sorted(set(value) - set(FAMILIES))
+    if unknown:
+        _LOGGER.warning("settings: read_as_written: unknown %s ignored (known: %s)", ", ".join(unknown),
+                        ", ".join(FAMILIES))
+    return tuple(f for f in FAMILIES if f in value)
+
+
 def _hotkeys(value: Any) -> Mapping[str, str]:
     """Known actions only (others are dropped, logged); a missing action keeps its default,
     "" means no key."""
@@ -113,6 +130,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "voice": _text, "speed": _number(*SPEED_RANGE), "volume": _number(*VOLUME_RANGE),
     "sentence_pause": _number(*PAUSE_RANGE), "device": _device, "hotkeys": _hotkeys, "auto_read": _flag,
     "auto_read_max_chars": _count, "autostart": _flag, "speculate": _flag,
+    "read_as_written": _families,
 }
 assert set(CHECKS) == set(FIELDS)
 
@@ -202,6 +220,8 @@ def _parse_text(name: str, text: str) -> Any:
         if lowered in ("0", "false", "no", "off"):
             return False
         raise ValueError(f"expected on or off, not {text!r}")
+    if name == "read_as_written":  # "dates,units", "all", or "" for none
+        return [part.strip() for part in text.split(",") if part.strip()]
     if name == "device":
         return None if text.lower() in ("", "default", "system default") else text
     if name == "hotkeys":

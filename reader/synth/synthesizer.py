@@ -24,6 +24,7 @@ from reader.synth import silence
 from reader.synth.words import FRAME_SAMPLES, WordFrames, pause_point, to_samples, word_frames
 from reader.text.g2p import Phonemes
 from reader.text.split import chunk_map, split_chunk, utterance_chunks
+from reader.text.spoken import Reading
 from reader.types import (
     SAMPLE_RATE,
     SPEED_RANGE,
@@ -244,11 +245,12 @@ class Synthesizer:
         playout = Playout() if realtime else None
         # With a prior the first sentence is one chunk, decoded in windows (its own prosody,
         # first sound as soon as a short cut would give it); without, a short first chunk.
+        reading = Reading(language, utterance.as_written)
         chunks = utterance_chunks(utterance.text, max_chars=self.options.max_chars,
                                   first_chunk_words=0 if prior is not None else self.options.first_chunk_words,
-                                  ramp=self.options.ramp)
-        pieces = _Pieces(chunks, lambda text: self._phonemes(text, language), utterance.text, cancel)
-        run = _Run(spec, pack, utterance.speed, cancel, prior, playout, utterance.text)
+                                  ramp=self.options.ramp, reading=reading)
+        pieces = _Pieces(chunks, lambda text: self._phonemes(text, language), utterance.text, reading, cancel)
+        run = _Run(spec, pack, utterance.speed, cancel, prior, playout, utterance.text, reading)
         first = True
         last_yielded: AudioChunk | None = None
         while (audio_chunk := self._next_audio(pieces, run, first)) is not None:
@@ -340,7 +342,7 @@ class Synthesizer:
         """The chunk's words in samples of its shaped audio, with the user's character spans."""
         if not timing.words:
             return ()
-        origin = chunk_map(chunk, run.source)
+        origin = chunk_map(chunk, run.source, run.reading)
         return to_samples(timing.words, timing.first_frame, cut, length, lambda s: origin.span(s.start, s.end))
 
     def _kept_windows(self, key: _ChunkKey) -> list[_KeptWindow]:
@@ -486,6 +488,7 @@ class _Run:
     prior: NormPrior | None  # the voice's prior: windows possible
     playout: Playout | None  # None: not played in real time
     source: str  # the user's text: word spans point into it
+    reading: Reading  # how its sentences were rewritten for speech
 
 
 def _chain(first: Iterator, then: Iterator) -> Iterator:
@@ -513,11 +516,11 @@ class _Pieces:
     the model's limit is cut again. more() answers from the text alone, without G2P."""
 
     def __init__(self, chunks: Iterator[TextChunk], tokenize: Callable[[str], tuple[Phonemes, list[int]]],
-                 source: str,
-                 cancel: CancelToken) -> None:
+                 source: str, reading: Reading, cancel: CancelToken) -> None:
         self._chunks = chunks
         self._tokenize = tokenize
         self._source = source
+        self._reading = reading
         self._cancel = cancel
         self._todo: deque[TextChunk] = deque()
 
@@ -539,7 +542,7 @@ class _Pieces:
         the model and has been put back as smaller pieces (next() returns those)."""
         phonemes, ids = self._tokenize(piece.text)
         if len(ids) > MAX_TOKENS and len(piece.text) >= 2:
-            self._todo.extendleft(reversed(split_chunk(piece, source=self._source)))
+            self._todo.extendleft(reversed(split_chunk(piece, source=self._source, reading=self._reading)))
             return phonemes, []
         return phonemes, ids[:MAX_TOKENS]
 

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from itertools import islice, pairwise
 
 from reader.text.normalize import CleanText, clean
+from reader.text.spoken import Reading
 from reader.types import Sentence, Span, TextChunk
 
 _WINDOW = 4096  # chars of original text cleaned at a time
@@ -45,13 +46,15 @@ _DISALLOWED = 100.0  # ...but better than cutting an emoji's name, "Dr. | Smith"
 # ---------------------------------------------------------------- sentences
 
 
-def sentences(text: str) -> Iterator[Sentence]:
-    """Yield the sentences of text (cleaned text, span in text), lazily."""
-    for sentence, _ in _mapped_sentences(text):
+def sentences(text: str, reading: Reading | None = None) -> Iterator[Sentence]:
+    """Yield the sentences of text (cleaned text, span in text), lazily. Their text is as
+    read aloud with reading (spoken/), else as cleaned; their spans and indices are the same
+    either way (reading rewrites each sentence after the split)."""
+    for sentence, _ in _mapped_sentences(text, reading):
         yield sentence
 
 
-def _mapped_sentences(text: str) -> Iterator[tuple[Sentence, CleanText]]:
+def _mapped_sentences(text: str, reading: Reading | None = None) -> Iterator[tuple[Sentence, CleanText]]:
     """Yield (sentence, its CleanText with newlines as spaces), window by window."""
     pos, index, size = 0, 0, _WINDOW
     while pos < len(text):
@@ -73,6 +76,8 @@ def _mapped_sentences(text: str) -> Iterator[tuple[Sentence, CleanText]]:
             keep, next_pos = ranges, end  # a giant run-on "sentence": cut it here
         for a, b in keep:
             sub = ct.slice(a, b)
+            if reading is not None:
+                sub = reading(sub)
             sub = CleanText(sub.text.replace("\n", " "), sub.origin, sub.origin_end)
             yield Sentence(index, sub.text, sub.span(0, len(sub.text))), sub
             index += 1
@@ -102,7 +107,7 @@ def _window_end(text: str, pos: int, size: int) -> tuple[int, bool]:
 
 
 def utterance_chunks(text: str, *, max_chars: int = 300, first_chunk_words: int = 4,
-                     ramp: float = 0.0) -> Iterator[TextChunk]:
+                     ramp: float = 0.0, reading: Reading | None = None) -> Iterator[TextChunk]:
     """Yield the chunks of text in reading order: the main entry point for synthesis.
 
     Every chunk is at most max_chars long; the first chunk of the first sentence is at
@@ -112,21 +117,22 @@ def utterance_chunks(text: str, *, max_chars: int = 300, first_chunk_words: int 
     """
     _check(max_chars)
     done = 0  # characters in the chunks yielded so far
-    for sentence, ct in _mapped_sentences(text):
+    for sentence, ct in _mapped_sentences(text, reading):
         head = first_chunk_words if sentence.index == 0 else 0
         for chunk in _chunk_sentence(sentence.index, ct, max_chars, head, ramp, done):
             done += len(chunk.text)
             yield chunk
 
 
-def split_chunk(chunk: TextChunk, *, source: str | None = None) -> list[TextChunk]:
+def split_chunk(chunk: TextChunk, *, source: str | None = None, reading: Reading | None = None) -> list[TextChunk]:
     """Cut chunk into two balanced halves at its best boundary; [chunk] if shorter than 2.
 
-    Pass source (the original text) for exact spans of the halves.
+    Pass source (the original text) and the reading that made the chunk for exact spans of
+    the halves.
     """
     if len(chunk.text) < 2:
         return [chunk]
-    ct = _map_for(chunk.text, chunk.span, source)
+    ct = _map_for(chunk.text, chunk.span, source, reading)
     left_end, right_start = _best_cut(ct, 0, len(ct.text), 1, 1, None)
     return [
         TextChunk(chunk.sentence_index, ct.text[:left_end], ct.span(0, left_end), False),
@@ -140,16 +146,18 @@ def _check(max_chars: int) -> None:
         raise ValueError(f"max_chars must be >= 1, got {max_chars}")
 
 
-def chunk_map(chunk: TextChunk, source: str) -> CleanText:
+def chunk_map(chunk: TextChunk, source: str, reading: Reading | None = None) -> CleanText:
     """The chunk's text with the user's character offsets of each character (word timings
     report where each word is in the text the user gave)."""
-    return _map_for(chunk.text, chunk.span, source)
+    return _map_for(chunk.text, chunk.span, source, reading)
 
 
-def _map_for(text: str, span: Span, source: str | None) -> CleanText:
-    """The origin map of text, which was cleaned from source[span]."""
+def _map_for(text: str, span: Span, source: str | None, reading: Reading | None) -> CleanText:
+    """The origin map of text, which was cleaned (and read) from source[span]."""
     if source is not None and span.end <= len(source):
         ct = clean(source[span.start:span.end], offset=span.start)
+        if reading is not None:
+            ct = reading(ct)
         # Usually equal; text can be shorter when it began inside a cluster ("\u2014\u05c1"
         # cleans to " - \u05c1", and the "- " was then taken for a list bullet).
         at = ct.text.replace("\n", " ").find(text)
@@ -323,10 +331,10 @@ _TITLES = frozenset({
     "mr", "mrs", "ms", "mx", "dr", "prof", "st", "vs", "e.g", "i.e", "cf", "mt", "rev",
     "gen", "col", "capt", "lt", "sgt", "hon", "gov", "sen"
 })
-# Never end a sentence when a number follows: "No. 5", "Fig. 3", "approx. 20".
+# Never end a sentence when a number follows: "No. 5", "Fig. 3", "approx. 20", "Sept. 15".
 _BEFORE_NUMBER = frozenset({
     "no", "nos", "fig", "figs", "vol", "ch", "sec", "p", "pp", "eq", "art", "approx",
-    "ca"
+    "ca", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"
 })
 # End a sentence only when a capital follows: "at 5 p.m. Then" but "at 5 p.m. today".
 _MAYBE_END = frozenset({

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from reader.desktop.hotkeys import DEFAULT_HOTKEYS
 from reader.settings.model import Settings
+from reader.text.spoken import FAMILIES
 from reader.types import PAUSE_RANGE, SPEED_RANGE, ReaderError
 from reader.ui.a11y import announce, describe, labelled
 from reader.ui.keyrecorder import KeyRecorder, same_combo
@@ -43,6 +46,20 @@ ACTION_LABELS = {"read-selection": "Read sele&ction", "read-clipboard": "Read cl
                  "previous": "Previ&ous sentence", "faster": "Faste&r", "slower": "Slo&wer",
                  "auto-read": "&Auto-read on/off"}
 assert set(ACTION_LABELS) == set(DEFAULT_HOTKEYS)
+
+# What each family of text/spoken reads, for its checkbox: (title, an example of what it does).
+FAMILY_LABELS = {
+    "markup": ("Markdown and line-break hyphens", "**bold** is read bold, continu- ous is continuous"),
+    "web": ("Web and file addresses", "https://kokoro.org/faq is kokoro dot org slash faq"),
+    "dates": ("Dates", "2027-03-04 is March 4th, 2027"),
+    "times": ("Times", "14:30 is fourteen thirty, 8am is eight AM"),
+    "currency": ("Money", "€2.5bn is 2.5 billion euros"),
+    "units": ("Units", "5 km is 5 kilometers"),
+    "numbers": ("Phone numbers, versions, ranges", "12-19 is 12 to 19, v2.7 is version 2 point 7"),
+    "roman": ("Roman numerals", "Louis XIV is Louis the fourteenth"),
+    "abbreviations": ("Abbreviations", "e.g. is for example, Dept. is Department"),
+    "code": ("Code names", "get_user_name is get user name"),
+}
 
 
 class _Scroll(QScrollArea):
@@ -80,6 +97,7 @@ class SettingsDialog(QDialog):
         column.addWidget(self.voice)
         column.addWidget(self._reading_group())
         column.addWidget(self._hotkeys_group())
+        column.addWidget(self._spoken_group())
         column.addWidget(self._general_group())
         scroll = _Scroll()
         scroll.setWidget(content)
@@ -179,6 +197,28 @@ class SettingsDialog(QDialog):
         grid.setColumnStretch(3, 1)
         return box
 
+    def _spoken_group(self) -> QGroupBox:
+        box = QGroupBox("Numbers, dates, addresses")
+        # One list of checkable items (Space toggles; a screen reader says each state), not
+        # ten checkboxes that would each need a key of their own.
+        self.spoken = QListWidget()
+        for family in FAMILIES:
+            title, example = FAMILY_LABELS[family]
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, family)
+            item.setToolTip(f"On: {example}. Off: read as written.")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.spoken.addItem(item)
+        rows = self.spoken.sizeHintForRow(0) * 5 + 2 * self.spoken.frameWidth()
+        self.spoken.setMaximumHeight(max(rows, 60))
+        grid = QGridLayout(box)
+        grid.addWidget(labelled("Ad&just: read these as a person says them", self.spoken,
+                                "Checked kinds of text are read as a careful reader says them, for example "
+                                "2027-03-04 as March 4th, 2027; unchecked ones are read as written."), 0, 0)
+        grid.addWidget(self.spoken, 1, 0)
+        return box
+
     def _general_group(self) -> QGroupBox:
         box = QGroupBox("Clipboard and start")
         self.auto_read = QCheckBox("Read what I cop&y (clipboard auto-read)")
@@ -203,7 +243,7 @@ class SettingsDialog(QDialog):
     def _set_tab_order(self) -> None:
         buttons = [self.buttons.layout().itemAt(i).widget() for i in range(self.buttons.layout().count())]
         chain = [*self.voice.focus_chain(), self.speed, self.volume, self.pause, self.device,
-                 *self.recorders.values(), self.auto_read, self.max_chars, self.autostart,
+                 *self.recorders.values(), self.spoken, self.auto_read, self.max_chars, self.autostart,
                  *[b for b in buttons if b is not None]]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -225,6 +265,10 @@ class SettingsDialog(QDialog):
         self.pause.setValue(s.sentence_pause)
         for action, recorder in self.recorders.items():
             recorder.set_combo(s.hotkeys.get(action, ""))
+        for row in range(self.spoken.count()):
+            item = self.spoken.item(row)
+            literal = item.data(Qt.ItemDataRole.UserRole) in s.read_as_written
+            item.setCheckState(Qt.CheckState.Unchecked if literal else Qt.CheckState.Checked)
         self.auto_read.setChecked(s.auto_read)
         self.max_chars.setValue(s.auto_read_max_chars)
         self.autostart.setChecked(s.autostart)
@@ -239,7 +283,9 @@ class SettingsDialog(QDialog):
             volume=self.volume.value() / 100, sentence_pause=round(self.pause.value(), 2),
             device=self.device.currentData(), hotkeys={a: r.combo for a, r in self.recorders.items()},
             auto_read=self.auto_read.isChecked(), auto_read_max_chars=self.max_chars.value(),
-            autostart=self.autostart.isChecked())
+            autostart=self.autostart.isChecked(),
+            read_as_written=tuple(item.data(Qt.ItemDataRole.UserRole) for item in map(
+                self.spoken.item, range(self.spoken.count())) if item.checkState() != Qt.CheckState.Checked))
 
     def refresh_devices(self, chosen: str | None) -> None:
         """Fill the device list from devices(); "System default" first, always there."""

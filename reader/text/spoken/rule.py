@@ -1,0 +1,85 @@
+"""One rewrite rule of text/spoken and how a match is replaced, spans kept."""
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reader.text.normalize import CleanText
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A stretch [start, end) of the matched text kept as it is, with its own spans."""
+
+    start: int
+    end: int
+
+
+Piece = str | Kept
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may look at besides its match."""
+
+    language: str  # the voice's language code: "en-us", "en-gb", "fr-fr"...
+
+    @property
+    def british(self) -> bool:
+        return self.language == "en-gb"
+
+
+Say = Callable[[re.Match, Context], Sequence[Piece] | str | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    family: str  # what a user turns off ("dates", "units"...): the module's name
+    pattern: re.Pattern
+    say: Say  # the spoken form; None leaves the match as it is
+
+
+def kept(m: re.Match, group: int | str = 0) -> Kept:
+    return Kept(*m.span(group))
+
+
+def at_end(m: re.Match) -> bool:
+    """The match ends the sentence (rules run per sentence): a period it took is kept."""
+    return not m.string[m.end():].strip(" \"')]")
+
+
+def substitute(ct: CleanText, rule: Rule, context: Context) -> CleanText:
+    """ct with every match of rule replaced by what it says."""
+    text = ct.text
+    out: list[str] = []
+    origin, origin_end = array("q"), array("q")
+    prev = 0
+    for m in rule.pattern.finditer(text):
+        said = rule.say(m, context)
+        if said is None:
+            continue
+        a, b = m.span()
+        if a == b:
+            continue
+        out.append(text[prev:a])
+        origin.extend(ct.origin[prev:a])
+        origin_end.extend(ct.origin_end[prev:a])
+        lo, hi = ct.origin[a], ct.origin_end[b - 1]
+        for piece in ([said] if isinstance(said, str) else said):
+            if isinstance(piece, Kept):
+                out.append(text[piece.start:piece.end])
+                origin.extend(ct.origin[piece.start:piece.end])
+                origin_end.extend(ct.origin_end[piece.start:piece.end])
+            elif piece:
+                out.append(piece)
+                origin.extend([lo] * len(piece))
+                origin_end.extend([hi] * len(piece))
+        prev = b
+    if not out:
+        return ct
+    out.append(text[prev:])
+    origin.extend(ct.origin[prev:])
+    origin_end.extend(ct.origin_end[prev:])
+    return CleanText("".join(out), origin, origin_end)

@@ -1,0 +1,51 @@
+"""Units after a number, by name: "100 km" is "100 kilometers", "5 oz" "5 ounces", "25°C"
+"25 degrees Celsius", "10 kB/s" "10 kilobytes per second". Singular after exactly 1."""
+from __future__ import annotations
+
+import re
+
+from reader.text.spoken.rule import Rule, kept
+
+_UNITS = {  # symbol: (singular, plural)
+    "km/h": ("kilometer per hour", "kilometers per hour"), "kph": ("kilometer per hour", "kilometers per hour"),
+    "mph": ("mile per hour", "miles per hour"), "m/s": ("meter per second", "meters per second"),
+    "km": ("kilometer", "kilometers"), "cm": ("centimeter", "centimeters"), "mm": ("millimeter", "millimeters"),
+    "m": ("meter", "meters"), "mi": ("mile", "miles"), "ft": ("foot", "feet"), "yd": ("yard", "yards"),
+    # Cleaning (NFKC) has made "m²" "m2".
+    "km2": ("square kilometer", "square kilometers"), "m2": ("square meter", "square meters"),
+    "cm2": ("square centimeter", "square centimeters"), "ft2": ("square foot", "square feet"),
+    "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "mg": ("milligram", "milligrams"),
+    "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"),
+    "°C": ("degree Celsius", "degrees Celsius"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "°": ("degree", "degrees"),
+    "TB": ("terabyte", "terabytes"), "GB": ("gigabyte", "gigabytes"), "MB": ("megabyte", "megabytes"),
+    "kB": ("kilobyte", "kilobytes"), "KB": ("kilobyte", "kilobytes"),
+    "GB/s": ("gigabyte per second", "gigabytes per second"), "MB/s": ("megabyte per second", "megabytes per second"),
+    "kB/s": ("kilobyte per second", "kilobytes per second"), "Gbps": ("gigabit per second", "gigabits per second"),
+    "Mbps": ("megabit per second", "megabits per second"), "kbps": ("kilobit per second", "kilobits per second"),
+    "ml": ("milliliter", "milliliters"), "mL": ("milliliter", "milliliters"), "l": ("liter", "liters"),
+    "L": ("liter", "liters"), "tbsp": ("tablespoon", "tablespoons"), "tsp": ("teaspoon", "teaspoons"),
+    "Hz": ("hertz", "hertz"), "kHz": ("kilohertz", "kilohertz"), "MHz": ("megahertz", "megahertz"),
+    "GHz": ("gigahertz", "gigahertz"), "kWh": ("kilowatt hour", "kilowatt hours"), "kW": ("kilowatt", "kilowatts"),
+    "W": ("watt", "watts"), "V": ("volt", "volts"), "mAh": ("milliamp hour", "milliamp hours"),
+    "ms": ("millisecond", "milliseconds"), "min": ("minute", "minutes"), "hr": ("hour", "hours"),
+    "hrs": ("hour", "hours"), "h": ("hour", "hours"), "sec": ("second", "seconds"), "s": ("second", "seconds"),
+}
+# Longest first, so "km/h" wins over "km" and "kB/s" over "kB".
+_SYMBOL = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+
+
+def attributive(m) -> bool:
+    """ "a 60 W bulb": a measure before a noun is said in the singular ("a 60 watt bulb")."""
+    return re.search(r"\b[Aa]n?\s+$", m.string[:m.start()]) is not None
+
+
+def _unit(m, _):
+    one, many = _UNITS[m.group("u")]
+    return [kept(m, "n"), " ", one if m.group("n") in ("1", "1.0") or attributive(m) else many]
+
+
+RULES = (
+    # After a number only; not inside a word or an address ("5 miles", "2x", "v2.0").
+    Rule("units", re.compile(r"(?<![\w.,])(?P<n>-?\d+(?:[.,]\d+)*)\s?(?P<u>" + _SYMBOL + r")(?![\w/²])"), _unit),
+)
