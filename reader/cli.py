@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="how long to measure the idle daemon's CPU use (0: skip)")
     bench.add_argument("--no-conditions", action="store_true",
                        help="skip the simulated slow and busy computer figures")
+    bench.add_argument("--no-reading", action="store_true",
+                       help="skip the Whisper-scored reading of number- and symbol-heavy sentences")
     return parser
 
 
@@ -292,7 +294,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     result = run_bench(threads=args.threads, peer=not args.no_peer, utterances=args.utterances,
                        trials=max(1, args.trials), idle_s=max(0.0, args.idle_seconds),
-                       playback=not args.no_playback, conditions=not args.no_conditions)
+                       playback=not args.no_playback, conditions=not args.no_conditions,
+                       reading=not args.no_reading)
     if args.json:
         print(json.dumps(result, indent=1))
     else:

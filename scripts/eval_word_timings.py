@@ -5,7 +5,7 @@ usage: python scripts/eval_word_timings.py [--sentences 30] [--voices af_heart,b
 
 English voices: each utterance (3 sentences of tests/data/timing_sentences.txt) is
 synthesized with realtime=False and transcribed by faster-whisper tiny.en with
-word_timestamps=True (tests/asr.py: the ../shared/eval setup, offline); words are matched by
+word_timestamps=True (reader/bench/asr.py: the ../shared/eval setup, offline); words are matched by
 their normalized text (difflib) and each matched word's start and end compared (ours minus
 Whisper's). Every voice, any language: at each word boundary where the text has a pause mark,
 the pause heard in the audio (silent 5 ms frames) against our word edges (tests/word_timing.py).
@@ -35,7 +35,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from reader.synth.core import load_core  # noqa: E402
 from reader.text.g2p import text_words  # noqa: E402
 from reader.types import SAMPLE_RATE, Utterance  # noqa: E402
-from tests import asr  # noqa: E402
+from reader.bench import asr  # noqa: E402
 from tests import word_timing as wt  # noqa: E402
 
 SENTENCES = {"en": "timing_sentences.txt", "fr": "timing_sentences_fr.txt"}

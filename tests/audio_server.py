@@ -32,7 +32,7 @@ _BINARIES = ("dbus-daemon", "pipewire", "wireplumber", "pipewire-pulse", "pactl"
 _READY_TIMEOUT_S = 10.0
 
 
-def _wait_until(what: str, check, timeout: float = _READY_TIMEOUT_S) -> None:
+def wait_until(what: str, check, timeout: float = _READY_TIMEOUT_S) -> None:
     """Poll an external process's readiness (no event to wait on across processes)."""
     deadline = time.monotonic() + timeout
     while not check():
@@ -99,7 +99,7 @@ class AudioServer:
     def start(self) -> None:
         self._dbus = self._spawn("dbus-daemon", "--session", "--nofork", "--nopidfile",
                                  f"--address={self.env['DBUS_SESSION_BUS_ADDRESS']}")
-        _wait_until("dbus-daemon", lambda: (self.dir / "bus").is_socket())
+        wait_until("dbus-daemon", lambda: (self.dir / "bus").is_socket())
         self.start_audio()
 
     def start_audio(self) -> None:
@@ -107,17 +107,17 @@ class AudioServer:
         socket = self.dir / "pipewire-0"
         socket.unlink(missing_ok=True)
         self._audio.append(self._spawn("pipewire"))
-        _wait_until("pipewire", socket.is_socket)
+        wait_until("pipewire", socket.is_socket)
         self._audio.append(self._spawn("wireplumber"))
         self._audio.append(self._spawn("pipewire-pulse"))
-        _wait_until("pipewire-pulse", lambda: self._pactl_ok("info"))
+        wait_until("pipewire-pulse", lambda: self._pactl_ok("info"))
         self.pactl("load-module", "module-null-sink", f"sink_name={SINK}", f"rate={RATE}", "channels=1")
 
         def default_is_ours() -> bool:
             return (self._pactl_ok("set-default-sink", SINK)
                     and f"Default Sink: {SINK}" in self.pactl("info", check=False))
 
-        _wait_until("default sink", default_is_ours)
+        wait_until("default sink", default_is_ours)
 
     def stop_audio(self) -> None:
         """Kill pipewire-pulse, wireplumber and pipewire (as a crash would) and reap them."""
@@ -203,7 +203,7 @@ class Recorder:
             raise RuntimeError("the recorder delivered no data")
         # Samples keep flowing at RATE: wait for one more read so the clock mapping has two.
         start = self.n_samples()
-        _wait_until("recorder", lambda: self.n_samples() > start, timeout)
+        wait_until("recorder", lambda: self.n_samples() > start, timeout)
 
     def n_samples(self) -> int:
         with self._lock:
@@ -235,7 +235,7 @@ class Recorder:
 
     def wait_for(self, n: int, timeout: float = 10.0) -> None:
         """Wait until at least n samples have been recorded."""
-        _wait_until("recording", lambda: self.n_samples() >= n, timeout)
+        wait_until("recording", lambda: self.n_samples() >= n, timeout)
 
     def stop(self) -> np.ndarray:
         if self._proc.poll() is None:

@@ -42,7 +42,7 @@ def test_say_plays_what_it_would_write(audio_server, recorder, tmp_path):
     """What `say` plays is what it would write: the same words, nothing lost, no stall inside
     a word. Not sample for sample: on a slow computer it waits between words (and decodes
     later sentences in windows), which a file does not need."""
-    from tests.asr import normalize, transcribe, wer
+    from reader.bench.asr import normalize, transcribe, wer
 
     out = tmp_path / "say.wav"
     wrote = subprocess.run([sys.executable, "-m", "reader.cli", "say", TEXT, "-o", str(out)],

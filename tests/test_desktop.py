@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests import asr
+from reader.bench import asr
 from tests.desktop import poll
 from tests.signals import REC_RATE, sound_indices, sound_ms, wait_heard
 

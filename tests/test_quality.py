@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from reader.types import Utterance
-from tests import asr
+from reader.bench import asr
 from tests.signals import joined
 
 pytestmark = pytest.mark.model

@@ -1,6 +1,6 @@
 """Number-, symbol- and abbreviation-heavy English read aloud by the real model and heard by
 Whisper tiny.en (issue 15): what text/spoken does is understood, where kokoro-onnx's own
-pipeline on the same model and voice is not. scripts/eval_spoken.py runs all 60 sentences.
+pipeline on the same model and voice is not. scripts/eval_spoken.py runs all 60 sentences, `bench` as many as the pace allows.
 """
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from reader.types import SAMPLE_RATE, Utterance
-from tests import asr
-from tests.spoken_eval import peer_reader, score, spoken_sentences
+from reader.bench import asr
+from reader.bench.reading import peer_reader, score, spoken_sentences
 
 pytestmark = pytest.mark.model
 
-EVERY = 4  # every 4th sentence of tests/data/spoken_sentences.tsv: 15 of 60
+EVERY = 4  # every 4th sentence of resources/spoken_sentences.tsv: 15 of 60
 FIGURES: dict[str, str] = {}
 
 

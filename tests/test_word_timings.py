@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from reader.types import Utterance
-from tests import asr
+from reader.bench import asr
 from tests import word_timing as wt
 
 pytestmark = pytest.mark.model

@@ -3,7 +3,8 @@
 The peer (kokoro-onnx 0.6.1, create_stream, same model file and voice) runs in a child
 process, so its memory and threads do not colour our figures. All figures are measured
 in this run; nothing is hard-coded. One module per figure family: speed.py (ours),
-playback.py, conditions.py (idle, slow, busy), idle.py, peer.py.
+playback.py, conditions.py (idle, slow, busy), idle.py, peer.py, reading.py (Whisper-scored
+reading of number- and symbol-heavy text, ours and the peer's pipeline).
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import sys
 
 from reader.bench.peer import measure_peer
 from reader.bench.speed import measure_ours
+from reader.bench.stats import scaled
 from reader.bench.workload import PARAGRAPH, SENTENCE
 
 
 def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 100, trials: int = 20,
-              playback: bool = True, idle_s: float = 60.0, conditions: bool = True) -> dict:
+              playback: bool = True, idle_s: float = 60.0, conditions: bool = True, reading: bool = True) -> dict:
     ours, synth = measure_ours(threads, utterances, trials)
     trials = ours["trials"]  # scaled to this machine's pace
     result: dict = {"ours": ours}
@@ -24,6 +26,10 @@ def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 1
         from reader.bench.playback import measure_playback
 
         result["playback"] = measure_playback(synth, SENTENCE, PARAGRAPH, trials=trials)
+    if reading:
+        from reader.bench.reading import SENTENCES, measure_reading
+
+        result["reading"] = measure_reading(synth, scaled(SENTENCES, ours["pace"] or 1.0, least=12))
     del synth
     if conditions:
         from reader.bench.conditions import measure_conditions

