@@ -33,10 +33,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from reader.synth.core import load_core  # noqa: E402
-from reader.text.g2p import text_words  # noqa: E402
 from reader.types import SAMPLE_RATE, Utterance  # noqa: E402
 from reader.bench import asr  # noqa: E402
+from tests import aligner  # noqa: E402
 from tests import word_timing as wt  # noqa: E402
+from tests.aligner import espeak_words  # noqa: E402
 
 SENTENCES = {"en": "timing_sentences.txt", "fr": "timing_sentences_fr.txt"}
 
@@ -47,6 +48,7 @@ def evaluate(synth, voice: str, sentences: int, verbose: bool = False) -> dict:
     texts = wt.utterances(wt.sentence_file(SENTENCES["en" if english else language[:2]])[:sentences])
     synth.calibrate(voice)
     starts, ends, first_starts, later_starts, after_pause, in_phrase, whisper_at_pause = [], [], [], [], [], [], []
+    vs_aligner: list[float] = []
     words = matched = heard_words = 0
     count_equal = 0
     pause = wt.PauseCheck(0, 0, [], [], {})
@@ -71,6 +73,8 @@ def evaluate(synth, voice: str, sentences: int, verbose: bool = False) -> dict:
                 print(json.dumps({"voice": voice, "text": text, "heard": " ".join(h[0].strip() for h in heard)}),
                       file=sys.stderr)
             continue
+        aligned_pairs = wt.match(ours, aligner.align(audio, SAMPLE_RATE, text), aligner.same_word)
+        vs_aligner += [o.start - hs for o, (_, hs, _) in aligned_pairs]
         pairs = wt.match(ours, heard, asr.normalize)
         matched += len(pairs)
         index = {id(o): k for k, o in enumerate(ours)}
@@ -92,6 +96,7 @@ def evaluate(synth, voice: str, sentences: int, verbose: bool = False) -> dict:
     if english:
         out.update({
             "matched": matched, "matched_fraction": round(matched / max(1, words), 3),
+            "start_vs_aligner": {**wt.figures(vs_aligner), "matched": len(vs_aligner)},
             "start_vs_whisper": wt.figures(starts), "end_vs_whisper": wt.figures(ends),
             "start_vs_whisper_first_chunk": wt.figures(first_starts),
             "start_vs_whisper_later_chunks": wt.figures(later_starts),
@@ -109,66 +114,16 @@ def evaluate(synth, voice: str, sentences: int, verbose: bool = False) -> dict:
     return out
 
 
-_ESPEAK = None  # (the library, its sample rate) once initialized
-
-
-def espeak_words(text: str, voice: str = "en-us"):
-    """espeak-ng's speech for text (float32, its rate), the start (s) of each word from its own
-    WORD events (ground truth to measure Whisper's word timestamps against), and the text
-    between each word and the next."""
-    import ctypes
-
-    import espeakng_loader
-    import numpy as np
-
-    class Event(ctypes.Structure):  # espeak_EVENT (speak_lib.h)
-        _fields_ = [("type", ctypes.c_int), ("unique_identifier", ctypes.c_uint), ("text_position", ctypes.c_int),
-                    ("length", ctypes.c_int), ("audio_position", ctypes.c_int), ("sample", ctypes.c_int),
-                    ("user_data", ctypes.c_void_p), ("id", ctypes.c_char * 8)]
-
-    global _ESPEAK
-    if _ESPEAK is None:
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        rate = lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0)  # AUDIO_OUTPUT_SYNCHRONOUS
-        _ESPEAK = lib, rate
-    lib, rate = _ESPEAK
-    lib.espeak_SetVoiceByName(voice.encode())
-    audio, starts = [], {}
-
-    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(Event))
-    def callback(wav, n, events):
-        if n > 0:
-            audio.append(np.ctypeslib.as_array(wav, (n,)).astype(np.float32) / 32768)
-        k = 0
-        while events[k].type != 0:  # espeakEVENT_LIST_TERMINATED
-            if events[k].type == 1:  # espeakEVENT_WORD: text_position is 1-based
-                starts.setdefault(events[k].text_position - 1, events[k].audio_position / 1000)
-            k += 1
-        return 0
-
-    lib.espeak_SetSynthCallback(callback)
-    data = text.encode()
-    assert text.isascii(), "text positions are bytes"
-    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0, None, None)  # POS_CHARACTER, espeakCHARS_AUTO
-    lib.espeak_Synchronize()
-    words, spans = [], []
-    for a, b in text_words(text):
-        at = [t for p, t in starts.items() if a <= p < b]
-        if at:
-            words.append(wt.Timed(text[a:b], min(at), min(at)))
-            spans.append((a, b))
-    return np.concatenate(audio), rate, words, [text[x[1]:y[0]] for x, y in zip(spans, spans[1:])]
-
-
 def whisper_on_espeak(sentences: int) -> dict:
     """Whisper's word starts minus espeak-ng's own, on the English set: how far Whisper
     itself is off where the truth is known (espeak's word events match the onsets heard
     after pauses to a few ms)."""
     import soxr
 
-    inside, after, events = [], [], []
+    inside, after, events, aligned = [], [], [], []
     for text in wt.utterances(wt.sentence_file(SENTENCES["en"])[:sentences]):
         audio, rate, truth, gaps = espeak_words(text)
+        aligned += [a - w.start for w, (_, a, _) in wt.match(truth, aligner.align(audio, rate, text), aligner.same_word)]
         check = wt.pause_check(soxr.resample(audio, rate, SAMPLE_RATE).astype("float32"), truth, gaps)
         events += [truth[k].start - onset for k, onset in check.onsets.items()]
         index = {id(w): k for k, w in enumerate(truth)}
@@ -178,7 +133,8 @@ def whisper_on_espeak(sentences: int) -> dict:
             (after if marked else inside).append(heard - w.start)
     return {"whisper_minus_espeak_inside_phrase": wt.figures(inside),
             "whisper_minus_espeak_after_mark": wt.figures(after),
-            "espeak_event_minus_pause_end": wt.figures(events)}
+            "espeak_event_minus_pause_end": wt.figures(events),
+            "aligner_minus_espeak": {**wt.figures(aligned), "matched": len(aligned)}}
 
 
 def main() -> None:

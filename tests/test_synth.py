@@ -234,3 +234,17 @@ def test_text_is_read_as_spoken_with_word_spans_on_the_users_text(tmp_path):
     g2p.calls.clear()
     list(synth.stream(Utterance(text, "af_heart", as_written=frozenset({"dates"})), realtime=False))
     assert " ".join(t for t, _ in g2p.calls) == "We met on 2027-03-04 at 8 AM."
+
+
+def test_a_repeat_from_the_cache_has_word_spans_in_the_new_text(tmp_path):
+    """The same chunk text in another text (another place, other characters: "8am" and
+    "8 a.m." both read "8 AM") comes from the cache with spans into that text."""
+    from reader.synth.chunk_cache import ChunkCache
+
+    synth = Synthesizer(FakeEngine(), fake_voices(tmp_path), FakeG2P(), language_of, cache=ChunkCache(10**7))
+    for text in ("Call me at 8am. Hello there friend.", "Well. Hello there friend. Call me at 8 a.m."):
+        chunks = list(synth.stream(Utterance(text, "af_heart"), realtime=False))
+        spans = [text[w.span.start:w.span.end] for c in chunks for w in c.words]
+        assert spans.count("Hello") == spans.count("there") == 1, spans
+        assert any(s.startswith("8") for s in spans), spans
+    assert synth.cache.hits >= 1

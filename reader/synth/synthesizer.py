@@ -125,7 +125,9 @@ class _Timing:
 
 @dataclass(frozen=True, eq=False)
 class _Shaped:
-    """A whole chunk as played (trimmed, gap added) and its words, for the cache."""
+    """A whole chunk as played (trimmed, gap added) and its words, for the cache. The words'
+    spans are in the chunk's text: the same text may come again from other characters of
+    another text ("8am" and "8 a.m." both read "8 AM")."""
 
     audio: np.ndarray
     words: tuple[Word, ...]
@@ -294,7 +296,7 @@ class Synthesizer:
             key = _ChunkKey(chunk.text, chunk.ends_sentence, str(run.spec), round(speed, 3))
             shaped = self.cache.get(key) if self.cache is not None else None
             if shaped is not None:
-                return chunk, iter([_Part(shaped.audio, True, shaped.words)])
+                return chunk, iter([_Part(shaped.audio, True, self._in_source(shaped.words, chunk, run))])
             kept = self._kept_windows(key)
             if kept and (kept[-1].final or run.prior is not None):
                 # A prepare() made its first windows: they play at once, and the G2P and the
@@ -321,10 +323,10 @@ class Synthesizer:
             timing = _Timing(word_frames(phonemes, chunk.text, self._kept_char, decoded.durations, frames),
                              decoded.first_frame)
             audio, cut = self._shape_window(decoded.audio, 0, True, chunk, speed)  # one window: the whole chunk
-            shaped = _Shaped(audio, self._words(timing, cut, len(audio), chunk, run))
+            shaped = _Shaped(audio, to_samples(timing.words, timing.first_frame, cut, len(audio), lambda s: s))
             if self.cache is not None:
                 self.cache.put(key, shaped)
-            return chunk, iter([_Part(shaped.audio, True, shaped.words)])
+            return chunk, iter([_Part(shaped.audio, True, self._in_source(shaped.words, chunk, run))])
         return None
 
     def _late(self, tokens: int, run: _Run) -> bool:
@@ -344,6 +346,13 @@ class Synthesizer:
             return ()
         origin = chunk_map(chunk, run.source, run.reading)
         return to_samples(timing.words, timing.first_frame, cut, length, lambda s: origin.span(s.start, s.end))
+
+    def _in_source(self, words: tuple[Word, ...], chunk: TextChunk, run: _Run) -> tuple[Word, ...]:
+        """Words with spans in the chunk's text, with the user's character spans instead."""
+        if not words:
+            return ()
+        origin = chunk_map(chunk, run.source, run.reading)
+        return tuple(Word(origin.span(w.span.start, w.span.end), w.start, w.end) for w in words)
 
     def _kept_windows(self, key: _ChunkKey) -> list[_KeptWindow]:
         """The windows of a chunk kept in the cache, in order from the first."""
