@@ -247,8 +247,10 @@ def test_sentence_indices_and_spans():
     ("你好。我很好！你呢？", ["你好。", "我很好!", "你呢?"]),
     ("「行こう。」と彼は言った。次の日。", ["「行こう。」と彼は言った。", "次の日。"]),
     ("東京は3.5度。寒い。", ["東京は3.5度。", "寒い。"]),
+    ("यह पहला वाक्य है। यह दूसरा है॥तीसरा।", ["यह पहला वाक्य है।", "यह दूसरा है॥", "तीसरा।"]),
+    ("¿Dónde está? ¡Aquí! Bien.", ["¿Dónde está?", "¡Aquí!", "Bien."]),
 ])
-def test_japanese_and_chinese_sentences_end_at_their_own_stops(raw, want):
+def test_japanese_chinese_hindi_and_spanish_sentences_end_at_their_own_stops(raw, want):
     assert texts(raw) == want
 
 

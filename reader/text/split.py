@@ -316,8 +316,9 @@ def _cut_allowed(ct: CleanText, left_end: int, right_start: int) -> bool:
 # Japanese and Chinese end sentences with 。！？ and no space after (NFKC has made ！？ "!?").
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CLOSERS = "\"')\\]\u300d\u300f\uff09"
-_TERMINAL = re.compile(f"\u3002+[{_CLOSERS}]*|[.!?]+[{_CLOSERS}]*(?=\\s|$|[{_CJK}])")
-_ENDS_TERMINAL = re.compile(f"[.!?\u3002][{_CLOSERS}]*$")
+# 。 ends a Japanese or Chinese sentence and the danda (।, ॥) a Hindi one, with no space after.
+_TERMINAL = re.compile(f"[\u3002\u0964\u0965]+[{_CLOSERS}]*|[.!?]+[{_CLOSERS}]*(?=\\s|$|[{_CJK}])")
+_ENDS_TERMINAL = re.compile(f"[.!?\u3002\u0964\u0965][{_CLOSERS}]*$")
 # A list item: a bullet (not spoken, left out of the sentence) or "1." "1)" "a)".
 _LIST_MARK = re.compile(r"(?:(?P<bullet>[-*+\u2022\u2023\u25e6\u25aa\u00b7])|\(?\d{1,3}[.)]|\(?[A-Za-z]\)) +")
 _PARAGRAPH_TEXT = re.compile(r"[^\n]+(?:\n[^\n]+)*")
