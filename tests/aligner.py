@@ -4,7 +4,7 @@ align() is pocketsphinx 5 (its en-us acoustic model and dictionary ship in the P
 aligning the known text to the audio in 10 ms frames. It is the referee for our word
 timings (tests/test_word_timings.py); espeak_words() gives speech whose word starts are
 known exactly (espeak-ng's WORD events), on which the aligner itself is checked: measured
-here median 11 ms, p95 61 ms, where Whisper tiny.en's word timestamps were off by a median
+here median 11-15 ms, p95 57-61 ms, where Whisper tiny.en's word timestamps were off by a median
 107 ms inside phrases.
 """
 from __future__ import annotations

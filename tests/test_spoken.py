@@ -54,6 +54,8 @@ WEB = {
     "Visit https://docs.python.org/3/library/re.html.": "Visit docs dot python dot org slash 3 slash library slash re dot html.",
     "the file setup.py": "the file setup.py",
     "Email me@x": "Email me@x",
+    "I did it.In the end": "I did it.In the end",
+    "Call me.no one": "Call me.no one",
     "Go to https://kokoro.org:8443/status.": "Go to kokoro dot org port 8443 slash status.",
 }
 
@@ -68,7 +70,10 @@ DATES = {
     "Tue, 3 Mar 2027": "Tuesday, March 3rd, 2027",
     "Fri 21 Nov 2025 came.": "Friday, November 21st, 2025 came.",
     "On 3 March 2027 it rained.": "On March 3rd, 2027 it rained.",
-    "On 22nd of June it rained.": "On June 22nd it rained.",
+    "On 22nd of June it rained.": "On 22nd of June it rained.",
+    "In 2025 May was warm.": "In 2025 May was warm.",
+    "Top 10 March Madness picks.": "Top 10 March Madness picks.",
+    "I met Jan 5 times.": "I met Jan 5 times.",
     "Mar 3, 2027": "March 3rd, 2027",
     "Sept. 11, 2001": "September 11th, 2001",
     "It closes on Sept. 15, 2026. We wait.": "It closes on September 15th, 2026. We wait.",
@@ -107,6 +112,7 @@ TIMES = {
     "John 3:16 says": "John 3 16 says",
     "Meet at 5 or 6.": "Meet at 5 or 6.",
     "At 00:00 exactly.": "At 0 hundred exactly.",
+    "At 24:00 exactly.": "At 24 hundred exactly.",
     "Wake at 7:45 am.": "Wake at 7 45 AM.",
 }
 
@@ -125,6 +131,8 @@ CURRENCY = {
     "Sold for ₹250.": "Sold for 250 rupees.",
     "It is 5 GBP.": "It is 5 pounds.",
     "Costs USD 3bn.": "Costs 3 billion US dollars.",
+    "A $5 T-shirt.": "A $5 T-shirt.",
+    "A $5 M&M bag.": "A $5 M&M bag.",
 }
 
 UNITS = {
@@ -164,6 +172,9 @@ UNITS = {
     "The 2x speed.": "The 2x speed.",
     "Model 3 sold.": "Model 3 sold.",
     "Ran 5-10 km.": "Ran 5 to 10 kilometers.",
+    "The 1920s were roaring.": "The 1920s were roaring.",
+    "She is in her 20s.": "She is in her 20s.",
+    "It is 6 ft. tall.": "It is 6 feet tall.",
 }
 
 NUMBERS = {
@@ -198,6 +209,13 @@ NUMBERS = {
     "Win 3-2 tonight.": "Win 3 to 2 tonight.",
     "Score 25:30 now": "Score 25 to 30 now",
     "ID 12345678 ok": "ID 12345678 ok",
+    "Call 555-1234 now.": "Call 5 5 5, 1 2 3 4 now.",
+    "So 10 - 3 = 7.": "So 10 - 3 = 7.",
+    "A Boeing 747-400 flew.": "A Boeing 747-400 flew.",
+    "ZIP 02134-1234 here.": "ZIP 02134-1234 here.",
+    "About 100 000 000 people.": "About 100,000,000 people.",
+    "Ask 9/10 dentists.": "Ask 9 out of 10 dentists.",
+    "In 2019 1/3 of adults.": "In 2019 one third of adults.",
     "Install v2.7.": "Install version 2 point 7.",
     "Runs version 10.4.3.": "Runs version 10 point 4 point 3.",
     "Drive 5-10 km.": "Drive 5 to 10 kilometers.",
@@ -226,6 +244,11 @@ ROMAN = {
     "NASA MIX program.": "NASA MIX program.",
     "Apollo XI landed.": "Apollo 11 landed.",
     "Star Wars IV is old.": "Star Wars 4 is old.",
+    "Malcolm X spoke.": "Malcolm X spoke.",
+    "After the War I moved.": "After the War I moved.",
+    "Thanks Mark I appreciate it.": "Thanks Mark I appreciate it.",
+    "Robert V. Smith wrote.": "Robert V. Smith wrote.",
+    "Love XX forever.": "Love XX forever.",
 }
 
 ABBREVIATIONS = {
@@ -261,6 +284,11 @@ ABBREVIATIONS = {
     "My St. Bernard dog.": "My Saint Bernard dog.",
     "Press Ctrl+C to copy.": "Press Control+C to copy.",
     "Press Esc to close.": "Press Escape to close.",
+    "Lana Del Rey sang.": "Lana Del Rey sang.",
+    "Meet at 350 W 42nd St.": "Meet at 350 W 42nd Street.",
+    "He lives on Main St. His wife is nice.": "He lives on Main Street. His wife is nice.",
+    "See p.5 now.": "See page 5 now.",
+    "The Sec. of State spoke.": "The Sec. of State spoke.",
 }
 
 CODE = {
@@ -304,6 +332,20 @@ def test_a_family_turned_off_reads_as_written(family):
     for text, said in changed.items():
         assert spoken_text(text, "en-us", off=frozenset({family})) != said, text
     assert all(spoken_text(text, "en-us", off=frozenset(FAMILIES)) == clean(text).text for text in TABLES[family])
+
+
+def test_unclosed_markers_cost_linear_time():
+    """An emphasis marker that never closes is not searched for to the end of a long line."""
+    import time
+
+    line = "*a " * 20_000
+    began = time.perf_counter()
+    spoken_text(line)
+    took = time.perf_counter() - began
+    began = time.perf_counter()
+    spoken_text(line[:6_000])
+    short = time.perf_counter() - began
+    assert took < 20 * short + 0.05  # 10x the text: linear is ~10x, quadratic ~100x
 
 
 def test_other_languages_get_only_markup():

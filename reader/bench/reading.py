@@ -69,9 +69,10 @@ def peer_reader(voice: str = VOICE) -> Callable[[str], tuple[np.ndarray, int]]:
     from reader.assets.store import AssetStore
 
     store = AssetStore()
-    voices = Path(tempfile.mkdtemp(prefix="kr-peer-")) / "voices.npz"  # it reads voices as one archive
-    np.savez(voices, **{voice: np.fromfile(store.voice_path(voice), "<f4").reshape(510, 1, 256)})
-    kokoro = kokoro_onnx.Kokoro(str(store.model_path()), str(voices))
+    with tempfile.TemporaryDirectory(prefix="kr-peer-") as tmp:
+        voices = Path(tmp) / "voices.npz"  # it reads voices as one archive, once, here
+        np.savez(voices, **{voice: np.fromfile(store.voice_path(voice), "<f4").reshape(510, 1, 256)})
+        kokoro = kokoro_onnx.Kokoro(str(store.model_path()), str(voices))
     return lambda text: kokoro.create(text, voice=voice, speed=1.0, lang="en-us")
 
 

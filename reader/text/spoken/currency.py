@@ -47,7 +47,7 @@ _N = r"\d+(?:[.,]\d+)*"
 _SCALE = r"(?:k|K|m|M|mn|mln|bn|b|B|tn|T)"
 _CODE = "|".join(_CODES)
 RULES = (
-    Rule("currency", re.compile(r"(?P<sym>[$€£¥₹₩])\s?(?P<n>" + _N + r")(?:\s?(?P<scale>" + _SCALE + r")\b)?"),
+    Rule("currency", re.compile(r"(?P<sym>[$€£¥₹₩])\s?(?P<n>" + _N + r")(?:\s?(?P<scale>" + _SCALE + r")(?![\w&/-]))?"),
          _symbol),
     Rule("currency", re.compile(r"\b(?:(?P<code>" + _CODE + r")\s?(?P<n>" + _N + r")(?:\s?(?P<scale>" + _SCALE
                                 + r"))?|(?P<n2>" + _N + r")(?:\s?(?P<scale2>" + _SCALE + r"))?\s?(?P<code2>"

@@ -52,16 +52,25 @@ def _month(word: str) -> str | None:
         word in _MONTH_ABBR or any(word == full.lower() for full in MONTHS)) else None
 
 
-def _named(m, context):
+def _named(m, context, day_first: bool):
     month = _month(m.group("mon"))
     day = int(m.group("d"))
     if month is None or not 1 <= day <= 31:
+        return None
+    if m.group("of"):
+        return None  # "the 5th of November" is read as it is written
+    # "Top 10 March Madness picks", "I met Jan 5 times": a day and a month without a year,
+    # an ordinal, a weekday or a full stop after an abbreviated month may be no date at all.
+    plain = not (m.group("y") or m.group("ord") or m.group("wd") or m.group("mon").endswith("."))
+    before = m.string[:m.start()].split()[-1:] or [""]
+    if plain and (before[0].lower() not in _DATE_WORDS if day_first else m.group("mon") not in MONTHS):
         return None
     weekday = _DAYS.get((m.group("wd") or "").lower().rstrip(".")) or (m.group("wd") or None)
     said = date(m.group("y"), MONTHS.index(month) + 1, day, context.british, weekday)
     return said + ("." if m.group().endswith(".") and at_end(m) else "")
 
 
+_DATE_WORDS = frozenset({"on", "by", "from", "until", "till", "since", "before", "after", "to", "and"})
 _MON = r"(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|January|February|March|April|June|July" \
        r"|August|September|October|November|December)"
 _WD = r"(?:(?P<wd>(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday" \
@@ -72,8 +81,8 @@ RULES = (
     Rule("dates", re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])(?![\w-])"),
          lambda m, _: f"{MONTHS[int(m.group('m')) - 1]} {m.group('y')}"),
     Rule("dates", re.compile(r"(?<![\w./-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])"), _numeric),
-    Rule("dates", re.compile(_WD + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON
-                             + r"(?:,?\s+(?P<y>\d{4}))?(?!\w)"), _named),
-    Rule("dates", re.compile(_WD + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?(?![\w:])"),
-         _named),
+    Rule("dates", re.compile(_WD + r"(?<![\w.,:/-])(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?\s+(?P<of>of\s+)?"
+                             + _MON + r"(?:,?\s+(?P<y>\d{4}))?(?!\w)"), lambda m, c: _named(m, c, day_first=True)),
+    Rule("dates", re.compile(_WD + _MON + r"\s+(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?(?P<of>)"
+                             r"(?:,?\s+(?P<y>\d{4}))?(?![\w:])"), lambda m, c: _named(m, c, day_first=False)),
 )

@@ -17,7 +17,7 @@ RULES = (
     # ![alt](src) and [text](url): the text; misaki would read "(...)" as a pronunciation.
     Rule("markup", re.compile(r"!?\[(?P<inner>[^\]\n]+)\]\([^)\s]*\)"), _inner),
     Rule("markup", re.compile(r"`(?P<inner>[^`\n]+)`"), _inner),
-    Rule("markup", re.compile(r"(?<![\w*_~\\])(?P<mark>\*\*|__|\*|_|~~)(?=[^\s*_~])(?P<inner>[^\n]*?[^\s*_~\\])"
+    Rule("markup", re.compile(r"(?<![\w*_~\\])(?P<mark>\*\*|__|\*|_|~~)(?=[^\s*_~])(?P<inner>[^\n]{0,200}?[^\s*_~\\])"
                               r"(?P=mark)(?![\w*_~])"), _inner),
     Rule("markup", re.compile(r"(?m)^[ \t]*(?:#{1,6}|>+|[-*+\u2022])[ \t]+"), lambda m, _: ""),
     Rule("markup", re.compile(r"(?m)^[ \t]*(?:```\S*|-{3,}|\*{3,}|_{3,})[ \t]*$"), lambda m, _: ""),

@@ -14,12 +14,38 @@ _DENOMINATORS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "
                  100: ("hundredth", "hundredths")}
 
 
+# Denominators said as parts ("3 quarters", "5 eighths"): recipes, inches. Others are scores.
+_PARTS = frozenset({2, 3, 4, 8, 16, 32})
+
+
+def range_(m, _):
+    """ "12-19" -> "12 to 19"; not a model number ("Boeing 747-400"), a ZIP+4 code
+    ("02134-1234") or a subtraction ("10 - 3")."""
+    before = m.string[:m.start()].rstrip()
+    word = before.split()[-1] if before else ""
+    if m.group("a").startswith("0") and len(m.group("a")) > 1:
+        return None
+    if word[:1].isupper() and word.isalpha() and before[:-len(word)].strip() and not word.isupper():
+        return None  # a capitalized word inside the sentence: a name and its model number
+    a, b = float(m.group("a").replace(",", "")), float(m.group("b").replace(",", ""))
+    if b < a and a >= 100:
+        return None  # "747-400": no range runs backwards
+    if m.group("gap1") or m.group("gap2"):
+        if m.group("dash") == "-":
+            return None
+    return [kept(m, "a"), " to ", kept(m, "b")]
+
+
 def digits(group: str) -> str:
     return " ".join(group)
 
 
 def _phone(m, _):
     groups = re.findall(r"\d+", m.group())
+    if len("".join(groups)) < 9 and not re.fullmatch(r"\d{3}-\d{4}", m.group()):
+        return None
+    if re.fullmatch(r"\d{1,3}(?: \d{3})+", m.group()):
+        return ",".join(groups)  # "100 000 000": one number in groups of three
     said = ", ".join(digits(g) for g in groups)
     return ("plus " + said) if m.group().startswith("+") else said
 
@@ -36,8 +62,12 @@ def _ip(m, _):
 
 def _fraction(m, _):
     n, d = int(m.group("n")), int(m.group("d"))
-    if d not in _DENOMINATORS or not 0 < n < d:
-        return " ".join(m.group().split("/")) if m.group() == "24/7" else None
+    if m.group() == "24/7":
+        return "24 7"
+    if not 0 < n <= d:
+        return None
+    if d not in _PARTS:  # "9/10 dentists", "4/5 stars", "95/100": a score
+        return None if m.group("whole") else [kept(m, "n"), " out of ", kept(m, "d")]
     one, many = _DENOMINATORS[d]
     if m.group("whole"):
         part = ("a " + one) if n == 1 else f"{n} {many}"
@@ -47,17 +77,16 @@ def _fraction(m, _):
 
 RULES = (
     # +1 555 123 4567, (555) 123-4567, 555-123-4567, +44 20 7946 0958: 9+ digits in groups.
-    Rule("numbers", re.compile(r"(?<![\w+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}"
-                               r"(?![\w-]|\.\d)"), lambda m, c: _phone(m, c) if len(re.findall(r"\d", m.group())) >= 9
-         else None),
+    Rule("numbers", re.compile(r"(?<![\w+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3,4}"
+                               r"(?:[\s.-]\d{3,4})*(?![\w-]|\.\d)"), _phone),
     Rule("numbers", re.compile(r"(?<![\w.])(?P<pre>[vV](?:er\.?\s?)?)(?P<v>\d+(?:\.\d+)+)(?!\w|\.\d)"), _version),
     Rule("numbers", re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\w|\.\d)"), _ip),
     Rule("numbers", re.compile(r"(?<![\w.])(?P<pre>)(?P<v>\d+\.\d+\.\d+(?:\.\d+)*)(?!\w|\.\d)"), _version),
-    Rule("numbers", re.compile(r"(?<![\w./])(?:(?P<whole>\d+)\s)?(?P<n>\d{1,3})/(?P<d>\d{1,3})(?![\w/]|\.\d)"),
+    Rule("numbers", re.compile(r"(?<![\w./])(?:(?P<whole>\d{1,2})\s)?(?P<n>\d{1,3})/(?P<d>\d{1,3})(?![\w/]|\.\d)"),
          _fraction),
     # 12-19, 20-30%, 1990-1995, 3.5-4.5: not a phone number (above), a date or a name (GPT-4).
-    Rule("numbers", re.compile(r"(?<![\w.-])(?P<a>-?\d+(?:[.,]\d+)*)\s?[-\u2013]\s?(?P<b>\d+(?:[.,]\d+)*)"
-                               r"(?![\w-]|\.\d)"), lambda m, _: [kept(m, "a"), " to ", kept(m, "b")]),
+    Rule("numbers", re.compile(r"(?<![\w.-])(?P<a>-?\d+(?:[.,]\d+)*)(?P<gap1>\s?)(?P<dash>[-\u2013])(?P<gap2>\s?)"
+                               r"(?P<b>\d+(?:[.,]\d+)*)(?![\w-]|\.\d)"), range_),
     Rule("numbers", re.compile(r"(?<![\w.:])(?P<a>\d+):(?P<b>\d+)(?![\w:]|\.\d)"),
          lambda m, _: [kept(m, "a"), " to ", kept(m, "b")]),
 )

@@ -14,7 +14,7 @@ REGNAL = frozenset({
     "Alexander", "Alfonso", "Amenhotep", "Benedict", "Boniface", "Carlos", "Catherine", "Charles", "Christian",
     "Clement", "Constantine", "Edward", "Elizabeth", "Ferdinand", "Francis", "Frederick", "Friedrich",
     "George", "Gregory", "Gustav", "Harald", "Henry", "Innocent", "Ivan", "James", "John", "Juan", "Leo",
-    "Louis", "Ludwig", "Malcolm", "Mary", "Nicholas", "Olaf", "Otto", "Paul", "Peter", "Philip", "Pius",
+    "Louis", "Ludwig", "Mary", "Nicholas", "Olaf", "Otto", "Paul", "Peter", "Philip", "Pius",
     "Ptolemy", "Ramesses", "Richard", "Robert", "Rudolf", "Sixtus", "Stephen", "Thutmose", "Urban", "Victor",
     "Wilhelm", "William",
 })
@@ -40,11 +40,16 @@ def _say(m, _):
     n, name = value(numeral), word.rstrip(".")
     if n is None or (len(numeral) == 1 and numeral not in "IVX"):  # "Class C" is not 100
         return None
-    if numeral == "I" and name not in COUNTED and re.match(r"\s+\w", m.string[m.end():]):
-        return None  # "Paul I will...": more likely the pronoun
+    after = m.string[m.end():]
+    world_war = name == "War" and m.string[:m.start()].rstrip().endswith("World")
+    if numeral == "I" and not world_war and re.match(r"\s+\w", after):
+        return None  # "Paul I will...", "Thanks Mark I appreciate it": more likely the pronoun
+    if len(numeral) == 1 and re.match(r"\.\s+[A-Z]", after):
+        return None  # "Robert V. Smith": an initial
     if name in REGNAL:
         return f"{word} the {n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-    if name in COUNTED or (len(numeral) >= 2 and set(numeral) <= set("IVX")):
+    # A sequel's number has an I or a V ("Rocky II", "Final Fantasy VII"); "Love XX" is letters.
+    if name in COUNTED or (len(numeral) >= 2 and set(numeral) <= set("IVX") and set(numeral) & set("IV")):
         return f"{word} {n}"
     return None
 

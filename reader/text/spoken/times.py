@@ -32,7 +32,7 @@ def _time(m, _):
     return said
 
 
-_H = r"(?P<h>[01]?\d|2[0-3])"
+_H = r"(?P<h>[01]?\d|2[0-4])"
 RULES = (
     # "8am", "8:30 pm", "8 a.m.", "14:30", "06:10:30" (seconds are not read); a dash before one
     # that follows a time is a range.

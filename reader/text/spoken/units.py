@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.spoken.rule import Rule, kept
+from reader.text.spoken.rule import Rule, at_end, kept
 
 _UNITS = {  # symbol: (singular, plural)
     "km/h": ("kilometer per hour", "kilometers per hour"), "kph": ("kilometer per hour", "kilometers per hour"),
@@ -40,12 +40,23 @@ def attributive(m) -> bool:
     return re.search(r"\b[Aa]n?\s+$", m.string[:m.start()]) is not None
 
 
+# One letter glued to a number is usually not a unit: "the 1920s", "her 20s", "5m" (million).
+_SPACED_ONLY = frozenset({"s", "h", "m", "l", "L", "W", "V", "g"})
+
+
 def _unit(m, _):
-    one, many = _UNITS[m.group("u")]
-    return [kept(m, "n"), " ", one if m.group("n") in ("1", "1.0") or attributive(m) else many]
+    unit, rest = m.group("u"), m.string[m.end():]
+    if len(unit) == 1 and (not m.group("space") and unit in _SPACED_ONLY or re.match(r"\.?\s*\d", rest)):
+        return None  # "350 W 42nd Street" is an address
+    one, many = _UNITS[unit]
+    said = [kept(m, "n"), " ", one if m.group("n") in ("1", "1.0") or attributive(m) else many]
+    if m.group("dot") and at_end(m):
+        said.append(".")  # "6 ft." ends the sentence; inside one its period goes ("6 ft. tall")
+    return said
 
 
 RULES = (
     # After a number only; not inside a word or an address ("5 miles", "2x", "v2.0").
-    Rule("units", re.compile(r"(?<![\w.,])(?P<n>-?\d+(?:[.,]\d+)*)\s?(?P<u>" + _SYMBOL + r")(?![\w/²])"), _unit),
+    Rule("units", re.compile(r"(?<![\w.,'])(?P<n>-?\d+(?:[.,]\d+)*)(?P<space>\s?)(?P<u>" + _SYMBOL
+                             + r")(?![\w/²'\u2019])(?P<dot>\.(?!\w))?"), _unit),
 )

@@ -7,7 +7,9 @@ from urllib.parse import unquote
 
 from reader.text.spoken.rule import Rule
 
-_TLD = r"(?:com|org|net|io|dev|ai|app|edu|gov|co|uk|de|fr|es|it|nl|eu|info|me|ly|tv|us|ca|au|jp|cn|in|ch|se|no|be)"
+# Endings a bare address (no scheme, no www) may have: lower case, and none that is also a short
+# word, so "I did it.In the end" and "Call me.no" stay sentences.
+_TLD = r"(?:com|org|net|io|dev|ai|app|edu|gov|co\.uk|uk|de|fr|nl|eu|info|ly|tv|ca|au|jp|cn|ch)"
 _END = r"[^\s<>\"'.,;:!?)\]}]"  # an address does not end in the punctuation after it
 
 
@@ -51,8 +53,8 @@ def _path(m, _):
 RULES = (
     Rule("web", re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\d?\.)[^\s<>\"']*" + _END, re.IGNORECASE), _url),
     Rule("web", re.compile(r"(?<![\w@.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), _email),
-    Rule("web", re.compile(r"(?<![\w@./-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\." + _TLD
-                           + r"\b(?:/(?:[^\s<>\"']*" + _END + r")?)?(?![\w@])", re.IGNORECASE), _url),
+    Rule("web", re.compile(r"(?<![\w@./-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\." + _TLD
+                           + r"\b(?:/(?:[^\s<>\"']*" + _END + r")?)?(?![\w@])"), _url),
     # Two or more segments: "/usr/local/bin", "~/notes/todo.txt", "./run.sh" (not "and/or").
     Rule("web", re.compile(r"(?<![\w/.:~])(?:~|\.{1,2})?(?:/[\w.+-]+){2,}/?|(?<![\w/.~])(?:~|\.{1,2})/[\w.+-]+"),
          _path),
