@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from reader.bench.peer import measure_peer
 from reader.bench.speed import measure_ours
@@ -19,28 +20,42 @@ from reader.bench.workload import PARAGRAPH, SENTENCE
 
 def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 100, trials: int = 20,
               playback: bool = True, idle_s: float = 60.0, conditions: bool = True, reading: bool = True) -> dict:
+    took: dict[str, float] = {}  # seconds per part: what a slow machine's run spends where
+    began = time.perf_counter()
+
+    def done(part: str) -> None:
+        nonlocal began
+        took[part] = round(time.perf_counter() - began, 1)
+        began = time.perf_counter()
+
     ours, synth = measure_ours(threads, utterances, trials)
-    trials = ours["trials"]  # scaled to this machine's pace
+    trials, slow = ours["trials"], ours["slow_machine"]  # scaled to this machine's pace
     result: dict = {"ours": ours}
+    done("ours")
     if playback:
         from reader.bench.playback import measure_playback
 
         result["playback"] = measure_playback(synth, SENTENCE, PARAGRAPH, trials=trials)
+        done("playback")
     if reading:
         from reader.bench.reading import SENTENCES, measure_reading
 
-        result["reading"] = measure_reading(synth, scaled(SENTENCES, ours["pace"] or 1.0, least=12))
+        # Each sentence is read twice (ours, the peer's) and transcribed: ~20 s on a slow machine.
+        result["reading"] = measure_reading(synth, scaled(SENTENCES, ours["pace"] or 1.0, least=6))
+        done("reading")
     del synth
     if conditions:
         from reader.bench.conditions import measure_conditions
 
         result["conditions"] = measure_conditions(trials)
+        done("conditions")
     if idle_s > 0:
         from reader.bench.idle import measure_idle
 
-        result["idle"] = measure_idle(idle_s)
+        result["idle"] = measure_idle(min(idle_s, 30.0) if slow else idle_s)
+        done("idle")
     if peer:
-        theirs = measure_peer(trials, max(1, trials // 3) if ours["slow_machine"] else trials, len(ours["rtf_runs"]))
+        theirs = measure_peer(trials, max(1, trials // 3) if slow else trials, len(ours["rtf_runs"]))
         result["peer"] = theirs
         if "error" not in theirs:
             result["ratio"] = {
@@ -48,7 +63,12 @@ def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 1
                 "ttfa_paragraph": round(ours["ttfa_paragraph_s"] / theirs["ttfa_paragraph_s"], 4),
                 "rtf": round(ours["rtf"] / theirs["rtf"], 4),
             }
+        done("peer")
     result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    result["seconds"] = {**took, "total": round(sum(took.values()), 1)}
+    if slow:
+        result["note"] = (f"slow machine (pace {ours['pace']:.2f}): fewer trials ({trials}), reading sentences "
+                          f"and peer runs, {min(idle_s, 30.0):g} s of idle measurement")
     return result
 
 
