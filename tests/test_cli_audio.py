@@ -72,6 +72,9 @@ def test_say_plays_what_it_would_write(audio_server, recorder, tmp_path):
         likeness = spectral_correlation(x[at:at + len(ref)], ref)
         assert likeness >= 0.9, f"the recording does not sound like the WAV ({likeness:.3f})"
     said = transcribe(x[first:last + REC_RATE // 10], REC_RATE)
+    # Whisper tiny.en writes the last word as "out loud" now and then (a slow-machine CI run
+    # heard 7 waits between words, every word right): the same word to a listener.
+    said = re.sub(r"\bout loud\b", "aloud", said, flags=re.IGNORECASE)
     assert wer([normalize(TEXT)], [normalize(said)]) <= 0.1, said
     assert not sound_indices(x[last + 4800:]).size  # and nothing after it
 
