@@ -32,13 +32,12 @@ def _speed(text: str) -> float:
 
 
 def _families(text: str) -> tuple[str, ...]:
-    from reader.text.spoken import FAMILIES  # not at start-up: ctl needs none of it
+    from reader.text.spoken import FAMILIES, named  # not at start-up: ctl needs none of it
 
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = sorted(set(names) - set(FAMILIES) - {"all"})
+    known, unknown = named(n.strip() for n in text.split(",") if n.strip())
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown {', '.join(unknown)}; known: {', '.join(FAMILIES)}, all")
-    return FAMILIES if "all" in names else tuple(names)
+    return known
 
 
 def build_parser() -> argparse.ArgumentParser:

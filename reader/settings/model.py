@@ -99,17 +99,15 @@ def _count(value: Any) -> int:
 
 def _families(value: Any) -> tuple[str, ...]:
     """Known families of text/spoken only (others dropped, logged); "all" is every one."""
-    from reader.text.spoken import FAMILIES
+    from reader.text.spoken import FAMILIES, named
 
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise TypeError("expected a list of names, e.g. [\"dates\", \"units\"]")
-    if "all" in value:
-        return FAMILIES
-    unknown = sorted(set(value) - set(FAMILIES))
+    known, unknown = named(value)
     if unknown:
         _LOGGER.warning("settings: read_as_written: unknown %s ignored (known: %s)", ", ".join(unknown),
                         ", ".join(FAMILIES))
-    return tuple(f for f in FAMILIES if f in value)
+    return known
 
 
 def _hotkeys(value: Any) -> Mapping[str, str]:

@@ -342,10 +342,7 @@ class Synthesizer:
 
     def _words(self, timing: _Timing, cut: int, length: int, chunk: TextChunk, run: _Run) -> tuple[Word, ...]:
         """The chunk's words in samples of its shaped audio, with the user's character spans."""
-        if not timing.words:
-            return ()
-        origin = chunk_map(chunk, run.source, run.reading)
-        return to_samples(timing.words, timing.first_frame, cut, length, lambda s: origin.span(s.start, s.end))
+        return self._in_source(to_samples(timing.words, timing.first_frame, cut, length, lambda s: s), chunk, run)
 
     def _in_source(self, words: tuple[Word, ...], chunk: TextChunk, run: _Run) -> tuple[Word, ...]:
         """Words with spans in the chunk's text, with the user's character spans instead."""

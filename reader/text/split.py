@@ -46,11 +46,11 @@ _DISALLOWED = 100.0  # ...but better than cutting an emoji's name, "Dr. | Smith"
 # ---------------------------------------------------------------- sentences
 
 
-def sentences(text: str, reading: Reading | None = None) -> Iterator[Sentence]:
-    """Yield the sentences of text (cleaned text, span in text), lazily. Their text is as
-    read aloud with reading (spoken/), else as cleaned; their spans and indices are the same
-    either way (reading rewrites each sentence after the split)."""
-    for sentence, _ in _mapped_sentences(text, reading):
+def sentences(text: str) -> Iterator[Sentence]:
+    """Yield the sentences of text (cleaned text, span in text), lazily. Their spans and
+    indices are those of utterance_chunks whatever its reading: a reading rewrites each
+    sentence after the split."""
+    for sentence, _ in _mapped_sentences(text):
         yield sentence
 
 

@@ -36,6 +36,13 @@ FAMILIES = tuple(name for name, _ in _ALL)  # what a user may turn off, in the o
 EVERY_LANGUAGE = frozenset({"markup"})  # the families that do not depend on the language
 
 
+def named(names) -> tuple[tuple[str, ...], list[str]]:
+    """(the families named, in the order they run; "all" is every one), (unknown names)."""
+    names = set(names)
+    known = FAMILIES if "all" in names else tuple(f for f in FAMILIES if f in names)
+    return known, sorted(names - set(FAMILIES) - {"all"})
+
+
 def speak(ct: CleanText, language: str, off: frozenset[str] = frozenset()) -> CleanText:
     """ct as read aloud in language, without the families in off."""
     context = Context(language)

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import re
 
-from reader.text.spoken.rule import Rule, at_end
+from reader.text.spoken.rule import Rule, at_end, ordinal
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 _MONTH_ABBR = {m[:3].lower(): m for m in MONTHS} | {"sept": "September"}
 _DAYS = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
          "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
-
-
-def ordinal(n: int) -> str:
-    """14 -> "14th": misaki reads it as the ordinal word."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def date(year: str | None, month: int, day: int, british: bool, weekday: str | None = None) -> str:

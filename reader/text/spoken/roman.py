@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.spoken.rule import Rule
+from reader.text.spoken.rule import Rule, ordinal
 
 _STRICT = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -47,7 +47,7 @@ def _say(m, _):
     if len(numeral) == 1 and re.match(r"\.\s+[A-Z]", after):
         return None  # "Robert V. Smith": an initial
     if name in REGNAL:
-        return f"{word} the {n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+        return f"{word} the {ordinal(n)}"
     # A sequel's number has an I or a V ("Rocky II", "Final Fantasy VII"); "Love XX" is letters.
     if name in COUNTED or (len(numeral) >= 2 and set(numeral) <= set("IVX") and set(numeral) & set("IV")):
         return f"{word} {n}"

@@ -50,6 +50,12 @@ def at_end(m: re.Match) -> bool:
     return not m.string[m.end():].strip(" \"')]")
 
 
+def ordinal(n: int) -> str:
+    """14 -> "14th": misaki reads it as the ordinal word."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def substitute(ct: CleanText, rule: Rule, context: Context) -> CleanText:
     """ct with every match of rule replaced by what it says."""
     text = ct.text
