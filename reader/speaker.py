@@ -374,7 +374,8 @@ class Speaker:
                     index, sentence_span = next(spans, (chunk.sentence_index, chunk.span))
                 mark = _Chunk(job.generation, job, chunk.sentence_index + base, _shift(chunk.span, offset),
                               _shift(sentence_span, offset))
-                if not self._sink.write(chunk.samples, job.generation, mark, ends_word=chunk.ends_word):
+                if not self._sink.write(chunk.samples, job.generation, mark, ends_word=chunk.ends_word,
+                                        wait_at=chunk.wait_at):
                     return  # flushed: a newer generation took over
         if not token.cancelled:
             self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence))

@@ -63,7 +63,9 @@ class AudioChunk:
 
     words: the words that start in this part, in order. ends_word: the audio ends between
     words (always at a chunk's end; a part cut mid-word says False), so playback may pause
-    there without cutting a word."""
+    there without cutting a word. wait_at: in a part cut mid-word, the sample of the last
+    point between words well before its end, where playback waits if the next part is late
+    (None: no such point)."""
 
     samples: np.ndarray  # float32, mono, in [-1, 1], at sample_rate
     sentence_index: int
@@ -72,6 +74,7 @@ class AudioChunk:
     sample_rate: int = SAMPLE_RATE
     words: tuple[Word, ...] = ()
     ends_word: bool = True
+    wait_at: int | None = None
 
     @property
     def duration_s(self) -> float:

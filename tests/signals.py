@@ -171,6 +171,22 @@ def joined(chunks) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
+def worst_window(x: np.ndarray, run: np.ndarray, begin: int, window_s: float = 0.5,
+                 search: int = REC_RATE // 10) -> int:
+    """Index in x where the window of run that played least as made (played_runs' measure:
+    lowest correlation, then largest drift) begins, for run heard from `begin`."""
+    win, worst = int(window_s * REC_RATE), (2.0, 0, begin)
+    for s in range(0, len(run) - win // 2, win):
+        seg = run[s:s + win]
+        if np.sqrt(np.mean(seg * seg)) < 0.02:
+            continue
+        lo = max(0, begin + s - search)
+        j, c = locate(seg, x[lo:begin + s + len(seg) + search])
+        drift = abs(lo + j - (begin + s))
+        worst = min(worst, (c if drift <= 48 else -1.0, -drift, begin + s))
+    return worst[2]
+
+
 def inserted_silence(x: np.ndarray, run: np.ndarray, begin: int, window_s: float = 0.5,
                      search: int = REC_RATE // 10, most: int = 1280) -> int | None:
     """How many samples of silence were inserted into run where it plays in x from `begin`,

@@ -116,6 +116,28 @@ def test_running_dry_between_words_fades_out_and_counts_a_pause_inside_a_word_an
     np.testing.assert_allclose(again, src[:fade] * window(fade)[1:], atol=1e-6)  # and comes back with a fade-in
 
 
+def test_a_part_ending_inside_a_word_waits_at_its_word_end_only_if_the_next_is_late():
+    sink = FakeSink(block=240)
+    src = np.full(RATE // 10, 0.5, np.float32)
+    at, fade = len(src) // 2, round(0.005 * RATE)
+    sink.write(src, 0, wait_at=at)  # ends inside a word; `at` lies between two words
+    out = sink.advance(len(src) + 480)  # nothing more came: it waits at the word end, faded
+    np.testing.assert_allclose(out[at - fade:at], src[at - fade:at] * window(fade)[::-1][1:], atol=1e-6)
+    assert not out[at:].any() and (sink.pauses, sink.underruns) == (1, 0)
+    sink.write(src, 0)  # the late part: the rest of the word, faded in, then the new samples
+    again = sink.advance(len(src) - at + len(src))
+    np.testing.assert_allclose(again[:fade], src[at:at + fade] * window(fade)[1:], atol=1e-6)
+    np.testing.assert_array_equal(again[fade:], np.concatenate([src[at + fade:], src]))
+    # In time, the same writes play straight through: the wait point costs nothing.
+    sink = FakeSink(block=240)
+    sink.write(src, 0, wait_at=at)
+    first = sink.advance(at - 240)
+    sink.write(src, 0)
+    rest = sink.advance(2 * len(src) - len(first))
+    np.testing.assert_array_equal(np.concatenate([first, rest])[fade:], np.concatenate([src, src])[fade:])
+    assert (sink.pauses, sink.underruns) == (0, 0)
+
+
 def test_samples_are_clipped_and_reshaped():
     sink = FakeSink()
     sink.write(np.full((1000, 1), 3.0), 0)  # a column and out of range
@@ -461,7 +483,7 @@ def test_recording_matches_what_was_written(real_sink, recorder, kind):
     if corr < 0.9:  # a hole: the sound server's (excused, then nothing more to measure) or ours
         matched: list[np.ndarray] = []
         found = played_runs(x, [ref], i0, max_pause_s=1.0, matched=matched)
-        FIGURES[f"server_hole_{kind}"] = host.assert_played_as_made(x, found, matched)
+        FIGURES[f"server_hole_{kind}"] = host.assert_played_as_made(x, found, matched, recorder.time_of)
         assert FIGURES[f"server_hole_{kind}"], f"correlation {corr:.3f} but every window played as made"
         return
     at = i0 + k
@@ -610,7 +632,7 @@ def test_long_continuous_write_has_no_underruns_or_dropouts(real_sink, recorder)
     assert len(found) == 1
     FIGURES["long_min_correlation"] = f"{found[0][1]:.4f}"
     FIGURES["long_max_drift_samples"] = str(found[0][2])
-    excused = host.assert_played_as_made(x, found, matched)  # a dropout or repeat shifts a window
+    excused = host.assert_played_as_made(x, found, matched, recorder.time_of)  # a dropout or repeat shifts a window
     if excused:
         FIGURES["long_server_hole"] = excused
 
@@ -754,6 +776,7 @@ def test_a_hole_is_excused_only_when_the_host_made_it():
     class Sink:  # the counters HostDelays reads from a SoundDeviceSink
         late_callbacks = gil_late_callbacks = underruns = 0
         audio_priority = "realtime 20"
+        gil_waits: list = []
 
         def take_callback_delays(self):
             return 0.015, 0.002
@@ -765,13 +788,22 @@ def test_a_hole_is_excused_only_when_the_host_made_it():
     x = np.round(x * 32768) / 32768
     lost = np.concatenate([np.zeros(1000, np.float32), run[:70000], run[70256:], np.zeros(5000, np.float32)])
 
-    def check(sink, heard, ours: str = ""):
-        host = HostDelays(sink)
+    class Steal:  # what the hypervisor took: `ms` in every window asked about
+        def __init__(self, ms: int = 0) -> None:
+            self.ms = ms
+
+        def stolen_between(self, t0, t1):
+            return self.ms
+
+    def check(sink, heard, ours: str = "", stolen: int = 0, time_of=None):
+        host = HostDelays(sink, Steal(stolen))
         if ours:  # it went up while the test played
             setattr(sink, ours, getattr(sink, ours) + 1)
+            if ours == "gil_late_callbacks":
+                sink.gil_waits = [(100.0, 0.088)]
         matched: list[np.ndarray] = []
         found = played_runs(heard, [run], 0, max_pause_s=1.0, matched=matched)
-        return host.assert_played_as_made(heard, found, matched)
+        return host.assert_played_as_made(heard, found, matched, time_of)
 
     sink = Sink()
     assert check(sink, x).startswith("[256] samples inserted")
@@ -781,6 +813,16 @@ def test_a_hole_is_excused_only_when_the_host_made_it():
     for counter in ("underruns", "gil_late_callbacks"):
         with pytest.raises(AssertionError):
             check(Sink(), x, ours=counter)
+    # A wait for the GIL while the hypervisor froze a CPU for half of it or more: the host's.
+    assert check(Sink(), x, ours="gil_late_callbacks", stolen=44)
+    with pytest.raises(AssertionError):
+        check(Sink(), x, ours="gil_late_callbacks", stolen=40)
+    # Samples lost: the host's only if the hypervisor took CPU time around that moment.
+    with pytest.raises(AssertionError):
+        check(sink, lost, stolen=10)  # no time_of: when it was is unknown
+    with pytest.raises(AssertionError):
+        check(sink, lost, stolen=0, time_of=lambda i: i / REC_RATE)
+    assert check(sink, lost, stolen=10, time_of=lambda i: i / REC_RATE)
     sink.audio_priority = "nice -11"
     with pytest.raises(AssertionError):
         check(sink, x)

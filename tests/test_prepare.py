@@ -101,8 +101,9 @@ def test_say_after_prepare_starts_from_ready_audio(rig):
     _wait_for_cache(synth, 2)
     runs_at_write = []
     write = sink.write
-    sink.write = lambda samples, generation, mark=None, ends_word=False: (
-        runs_at_write.append(len(engine.calls)) or write(samples, generation, mark, ends_word=ends_word))
+    sink.write = lambda samples, generation, mark=None, ends_word=False, wait_at=None: (
+        runs_at_write.append(len(engine.calls)) or write(samples, generation, mark, ends_word=ends_word,
+                                                         wait_at=wait_at))
     sink.start_clock(speed=40)
     speaker.say(TEXT)
     events.wait_for("finished")

@@ -137,6 +137,18 @@ def test_a_model_that_keeps_pace_plays_each_window_as_it_comes(tmp_path):
     assert len(chunks) == 6 and all(len(c.samples) == 4800 for c in chunks[:-1])
     assert [c.ends_word for c in chunks] == [False] * 5 + [True]  # joins mid-word: nothing waits there
     assert chunks[-1].is_last
+    # ... unless a window comes late after all: each part names a point between words, before
+    # the output's resampler holds back its last ~32 ms, where playback waits for the next.
+    at, words = 0, []
+    for c in chunks:
+        words += [(at + w.start, at + w.end) for w in c.words]
+        at += len(c.samples)
+    at = 0
+    for c in chunks[:-1]:
+        assert c.wait_at is not None and 0 < c.wait_at <= len(c.samples) - 1200
+        assert not any(a < at + c.wait_at < b for a, b in words), f"a wait point inside a word at {at + c.wait_at}"
+        at += len(c.samples)
+    assert chunks[-1].wait_at is None
 
 
 def test_a_slow_model_pauses_only_between_words(tmp_path):

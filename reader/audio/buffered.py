@@ -9,14 +9,13 @@ from typing import Callable
 
 import numpy as np
 
-from reader.audio.render import Renderer
+from reader.audio.render import NEVER as _NEVER, Renderer
 from reader.audio.resample import ChunkResampler
 from reader.audio.ring import SampleRing
 from reader.notify import notify
 from reader.types import SAMPLE_RATE, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
-_NEVER = 1 << 62  # a sample position no stream reaches
 
 
 class BufferedSink:
@@ -124,7 +123,7 @@ class BufferedSink:
         return 0.0
 
     def write(self, samples: np.ndarray, generation: int, mark: object | None = None, *,
-              ends_word: bool = False) -> bool:
+              ends_word: bool = False, wait_at: int | None = None) -> bool:
         """Queue float32 mono samples at input_rate; blocks while the ring is full.
 
         Returns True once all are queued; False at once when `generation` is older than the
@@ -132,7 +131,10 @@ class BufferedSink:
         failure also goes to on_error). `mark` goes to on_mark when the first of these
         samples starts playing. ends_word: these samples end between words, so the queue
         may run dry after them (a pause, counted apart from underruns); they are then played
-        to their last sample before it does. Producer thread only.
+        to their last sample before it does. wait_at: for samples that end inside a word, an
+        index between words (at least the resampler's ~32 ms before their end) where playback
+        waits if nothing more has been written by the time it gets there: a late next write
+        makes a pause between words instead of a stall inside one. Producer thread only.
         """
         x = np.asarray(samples, dtype=np.float32).reshape(-1)
         with self._lock:
@@ -155,10 +157,13 @@ class BufferedSink:
                 if mark is not None:
                     self._marks.append((self._mark_position, mark))
                     self._wake_at = min(self._wake_at, self._mark_position + 1)
+                wait = _NEVER if wait_at is None else self._mark_position + round(wait_at * rate / self.input_rate)
                 self._renderer.more_expected = True
                 self._renderer.pause_ok = False  # until all of these are in the ring
             if not self._put(convert(), epoch):  # converted unlocked: flush() never waits for it
                 return False
+            # Only now: the wait point before these samples may hold playback until they are in.
+            self._renderer.wait_at = wait
             self._renderer.pause_ok = ends_word
             return True
         finally:
@@ -222,6 +227,7 @@ class BufferedSink:
                 self._marks = collections.deque((min(p, target), m) for p, m in self._marks)
                 self._drain_target, self._drain_due = target, None
                 self._renderer.more_expected = False
+                self._renderer.wait_at = _NEVER  # the end: everything plays
                 self._wake_at = min(self._wake_at, target)
         self._wake()
         with self._lock:
@@ -257,6 +263,7 @@ class BufferedSink:
         self._wake_at = _NEVER
         if self._renderer is not None:
             self._renderer.more_expected = False
+            self._renderer.wait_at = _NEVER
         self._played.notify_all()
 
     def pause(self) -> None:

@@ -6,6 +6,7 @@ never blocks, allocates, logs or raises. Events go out on a notifier thread the 
 """
 from __future__ import annotations
 
+import collections
 import logging
 import sys
 import threading
@@ -89,6 +90,8 @@ class SoundDeviceSink(BufferedSink):
         # Callbacks PortAudio made in time that our Python then began past the device buffer,
         # waiting for the GIL: a hole of ours, where late_callbacks is the host's.
         self.gil_late_callbacks = 0
+        # (monotonic time, seconds waited) of the latest of those: when, to tell whom it was.
+        self.gil_waits: collections.deque[tuple[float, float]] = collections.deque(maxlen=64)
         self._last_callback = 0.0  # 0: none yet since the stream opened
         self._late_s = float("inf")
         # Why late: PortAudio's thread itself (its clock between calls), or our Python waiting
@@ -237,6 +240,7 @@ class SoundDeviceSink(BufferedSink):
                 self.late_callbacks += 1
             elif gap + waited > self._late_s:
                 self.gil_late_callbacks += 1
+                self.gil_waits.append((time.monotonic(), waited))
             if gap > self._longest_gap:
                 self._longest_gap = gap
             if waited > self._longest_gil_wait:

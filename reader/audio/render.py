@@ -5,6 +5,8 @@ import numpy as np
 
 from reader.audio.ring import SampleRing
 
+NEVER = 1 << 62  # a ring position no stream reaches (no wait point, no wake-up)
+
 
 class Renderer:
     """Fills one output block at a time from a SampleRing; runs on the audio thread.
@@ -12,7 +14,7 @@ class Renderer:
     Responsible for everything that happens per sample: raised-cosine fades whenever sound
     starts, stops (flush), pauses or resumes, the volume ramp, and counting underruns.
     Other threads steer it only through plain attributes (flush_request, paused, volume,
-    more_expected); one attribute assignment is atomic under the GIL, so render() takes no
+    more_expected, pause_ok, wait_at); one attribute assignment is atomic under the GIL, so render() takes no
     lock. It reads them once per block, which is why a request takes effect within one block.
 
     Not responsible for threads, devices, waking anybody or what a position means to the
@@ -36,6 +38,10 @@ class Renderer:
         # ... unless what was written last ends between words: then running dry there is a
         # pause the producer chose (a slow computer), not a stall inside a word.
         self.pause_ok = False
+        # A ring position between words inside what was written last, which ends inside a
+        # word: playback waits there (a pause) unless more has been written by then, so a
+        # late next part never stops the listener inside a word. Beyond `written`: none.
+        self.wait_at = NEVER
         # -- audio-thread state ----------------------------------------------------------
         self.underruns = 0
         self.last_underrun_at = -1  # ring position of the latest underrun (for diagnosis)
@@ -81,6 +87,8 @@ class Renderer:
                 ring.skip_to(drop_to)
         if self.paused and self._env > 0:
             self._start_fade_out()
+        # Read once: the producer moves it when it writes more; with no more expected, none.
+        wait_at = self.wait_at if self.more_expected else NEVER
         n, o = len(out), 0
         while o < n:
             if self._fading_out:
@@ -89,11 +97,14 @@ class Renderer:
             if self.paused:
                 out[o:] = 0.0
                 break
-            got = ring.take(out[o:])
+            upto = n if wait_at < ring.read else min(n, o + wait_at - ring.read)
+            got = ring.take(out[o:upto])
+            waiting = ring.read == wait_at  # at the wait point, nothing more written yet
             if got and self._dry:
                 self.longest_wait = max(self.longest_wait, self._dry)
                 self._dry = 0
-            if got and self.pause_ok and self.more_expected and ring.available() == 0 and self._env > 0:
+            if got and self.more_expected and self._env > 0 and (
+                    waiting or (self.pause_ok and ring.available() == 0)):
                 # Dry at a point between words (a slow computer's wait): fade out what was
                 # just taken, as at a pause; the next sound fades in. Had more come within
                 # this block, the fade is a 5 ms dip between two words.
@@ -105,7 +116,7 @@ class Renderer:
                 if self.more_expected:
                     self._dry += n - o
                 if self._env > 0 and self.more_expected:  # one per episode: _env is 0 until data returns
-                    if self.pause_ok:
+                    if self.pause_ok or waiting:
                         self.pauses += 1
                     else:
                         self.underruns += 1

@@ -186,10 +186,10 @@ def _paragraph_leads(sink, speaker, listener, paragraph: str) -> list[float]:
     played: dict[int, float] = {}
     write, on_mark = sink.write, sink.on_mark
 
-    def timed_write(samples, generation, mark=None, *, ends_word=False):
+    def timed_write(samples, generation, mark=None, *, ends_word=False, wait_at=None):
         if mark is not None:
             written[id(mark)] = time.perf_counter()
-        return write(samples, generation, mark, ends_word=ends_word)
+        return write(samples, generation, mark, ends_word=ends_word, wait_at=wait_at)
 
     def timed_mark(mark):
         played[id(mark)] = time.perf_counter()

@@ -39,6 +39,10 @@ from reader.types import (
 )
 
 _LOGGER = logging.getLogger(__name__)
+# A part's wait point lies this far before its end at least: the output's resampler holds
+# its last ~32 ms (soxr HQ, 24 to 48 kHz) until more follows, so a point nearer the end
+# would not be in the queue when the queue runs dry.
+_WAIT_MARGIN = round(0.05 * SAMPLE_RATE)
 
 # Whole decodes whose norm statistics, averaged, are a voice's prior (windowed.py). Windowed
 # first sentences, 26 x 2 voices: DNSMOS P.808 4.052 with these 3, 4.019 with the first only
@@ -161,12 +165,14 @@ class _KeptWindow:
 
 @dataclass(frozen=True, eq=False)
 class _Part:
-    """Audio ready to hand out: words in its own samples; ends_word: it stops between words."""
+    """Audio ready to hand out: words in its own samples; ends_word: it stops between words;
+    wait_at: where playback may wait between words if the next part is late."""
 
     audio: np.ndarray
     final: bool
     words: tuple[Word, ...] = ()
     ends_word: bool = True
+    wait_at: int | None = None
 
 
 class Synthesizer:
@@ -265,7 +271,8 @@ class Synthesizer:
                     last = part.final and not pieces.more()
                     if part.audio.size or (last and last_yielded is not None):
                         last_yielded = AudioChunk(part.audio, chunk.sentence_index, chunk.span, is_last=last,
-                                                  words=part.words, ends_word=part.ends_word or last)
+                                                  words=part.words, ends_word=part.ends_word or last,
+                                                  wait_at=None if part.ends_word or last else part.wait_at)
                         if playout is not None:
                             playout.handed(last_yielded.duration_s)
                         yield last_yielded
@@ -449,8 +456,13 @@ class Synthesizer:
             # After a part that ended inside a word, holding a window with no word end in it
             # would leave the listener inside that word: it goes out whole.
             if run.playout is None or in_time(spf * next_frames, ahead) or (in_word and (at is None or at <= 0)):
-                yield _Part(pending, False, _words_in(words, held_at, len(pending)), ends_word=False)
-                held, held_at, in_word = np.zeros(0, np.float32), held_at + len(pending), True
+                # Should the next window be late after all (a busy spell), playback waits at
+                # the last word end that the output's resampler has already passed.
+                safe = len(pending) - _WAIT_MARGIN
+                wait = pause_point(_words_ending_in(words, held_at, safe), safe, lambda w: False)
+                wait = wait if run.playout is not None and wait is not None and wait > 0 else None
+                yield _Part(pending, False, _words_in(words, held_at, len(pending)), ends_word=False, wait_at=wait)
+                held, held_at, in_word = np.zeros(0, np.float32), held_at + len(pending), wait is None
                 continue
             if at is None or at <= 0:
                 held = pending  # no word ends in hand yet: it all waits for the next window
