@@ -41,21 +41,22 @@ def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 1
         from reader.bench.reading import SENTENCES, measure_reading
 
         # Each sentence is read twice (ours, the peer's) and transcribed: ~20 s on a slow machine.
-        result["reading"] = measure_reading(synth, scaled(SENTENCES, ours["pace"] or 1.0, least=6))
+        result["reading"] = measure_reading(synth, scaled(SENTENCES, ours["pace"] or 1.0, least=4 if slow else 6))
         done("reading")
     del synth
     if conditions:
         from reader.bench.conditions import measure_conditions
 
-        result["conditions"] = measure_conditions(trials)
+        result["conditions"] = measure_conditions(min(trials, 2) if slow else trials)
         done("conditions")
     if idle_s > 0:
         from reader.bench.idle import measure_idle
 
-        result["idle"] = measure_idle(min(idle_s, 30.0) if slow else idle_s)
+        result["idle"] = measure_idle(min(idle_s, 20.0) if slow else idle_s)
         done("idle")
     if peer:
-        theirs = measure_peer(trials, max(1, trials // 3) if slow else trials, len(ours["rtf_runs"]))
+        # On a slow machine its paragraph start alone takes 30-55 s: once.
+        theirs = measure_peer(min(trials, 3) if slow else trials, 1 if slow else trials, len(ours["rtf_runs"]))
         result["peer"] = theirs
         if "error" not in theirs:
             result["ratio"] = {
@@ -67,8 +68,9 @@ def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 1
     result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     result["seconds"] = {**took, "total": round(sum(took.values()), 1)}
     if slow:
-        result["note"] = (f"slow machine (pace {ours['pace']:.2f}): fewer trials ({trials}), reading sentences "
-                          f"and peer runs, {min(idle_s, 30.0):g} s of idle measurement")
+        result["note"] = (f"slow machine (pace {ours['pace']:.2f}): fewer trials ({trials}; {min(trials, 2)} per "
+                          "condition, 3 and 1 paragraph start for the peer), shorter utterances for the memory "
+                          f"figure, fewer reading sentences, {min(idle_s, 20.0):g} s of idle measurement")
     return result
 
 

@@ -41,10 +41,10 @@ def _rtf(synth, text: str) -> tuple[float, float]:
     return elapsed / audio_s, audio_s
 
 
-def _utterances(n: int) -> list[str]:
+def _utterances(n: int, most_words: int = 60) -> list[str]:
     words = PARAGRAPH.split()
-    # Varied lengths, 3 to ~60 words, so the arena sees many shapes.
-    return [" ".join(words[(7 * i) % 80:(7 * i) % 80 + 3 + (13 * i) % 58]) + "." for i in range(n)]
+    # Varied lengths, 3 to ~most_words words, so the arena sees many shapes.
+    return [" ".join(words[(7 * i) % 80:(7 * i) % 80 + 3 + (13 * i) % (most_words - 2)]) + "." for i in range(n)]
 
 
 def measure_ours(threads: int | None, utterances: int, trials: int):
@@ -64,13 +64,16 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
     asked = (trials, utterances)
     trials, utterances = scaled(trials, pace), scaled(utterances, pace, least=10)
     slow = pace < 0.8 * IDLE_PACE  # fewer of the long measurements (the peer's too, run_bench)
-    if slow:  # memory growth shows by 20 (+4% from 10 to 100 here)
-        utterances = min(utterances, 20)
+    # A slow machine reads 15 utterances of up to 20 words: memory growth shows by then (+4%
+    # from 10 to 100 here), and 20 of up to 60 words took 200 s of a 15-minute bench there.
+    most_words = 20 if slow else 60
+    if slow:
+        utterances = min(utterances, 15)
     sentence = [_first_chunk_s(synth, SENTENCE) for _ in range(trials)]
     paragraph = [_first_chunk_s(synth, PARAGRAPH) for _ in range(trials)]
     rtfs, audio_s = zip(*(_rtf(synth, PARAGRAPH) for _ in range(1 if slow else RTF_RUNS)))
     rss = {}
-    for i, text in enumerate(_utterances(utterances), 1):
+    for i, text in enumerate(_utterances(utterances, most_words), 1):
         for _ in synth.stream(__import__("reader.types").types.Utterance(text, VOICE), realtime=False):
             pass
         if i in (10, utterances):
@@ -97,7 +100,7 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
         "trials": trials,
         "slow_machine": slow,
         **({"scaled": f"pace {pace:.2f} (the trial counts are for {IDLE_PACE:g}): {trials} trials instead of "
-                      f"{asked[0]}, {utterances} utterances instead of {asked[1]}"}
+                      f"{asked[0]}, {utterances} utterances (up to {most_words} words) instead of {asked[1]}"}
            if (trials, utterances) != asked else {}),
     }, synth
 
