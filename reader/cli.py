@@ -1,4 +1,4 @@
-"""Command line: kokoro-reader say | voices | fetch | bench | daemon | ctl.
+"""Command line: kokoro-reader say | voices | fetch | bench | daemon | ctl | lexicon.
 
 Heavy modules (onnxruntime, spaCy, sounddevice) are imported inside the commands so that
 `kokoro-reader --help` answers at once.
@@ -12,10 +12,14 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.daemon.ipc import COMMANDS
 from reader.types import SPEED_RANGE, ReaderError
+
+if TYPE_CHECKING:
+    from reader.text.lexicon import Entry, Lexicon
 
 _LOGGER = logging.getLogger("reader.cli")
 DEMO_TEXT = "Hello! This is kokoro-reader. Select any text and press Control Alt R to hear it."
@@ -68,6 +72,28 @@ def build_parser() -> argparse.ArgumentParser:
                           "(markup, web, dates, times, currency, units, numbers, roman, abbreviations, code) "
                           "or all (default: from the settings)")
 
+    say.add_argument("--no-lexicon", action="store_true",
+                     help="ignore the pronunciation lexicon (yours and the shipped one)")
+
+    lexicon = add("lexicon", "list, add, remove, import or export pronunciations")
+    lexicon_do = lexicon.add_subparsers(dest="lexicon_command", metavar="COMMAND", required=True)
+    show = lexicon_do.add_parser("list", help="your entries, then the shipped ones")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    entry = lexicon_do.add_parser("add", help="add (or replace) a pronunciation")
+    entry.add_argument("match", help="the word as written (or a regular expression with --regex)")
+    entry.add_argument("say", help="what to read instead (or Kokoro phonemes with --phonemes)")
+    entry.add_argument("--phonemes", action="store_true", help="SAY is phonemes (Kokoro's IPA), e.g. kˈOkəɹO")
+    entry.add_argument("--regex", action="store_true", help="MATCH is a regular expression; SAY may use \\1")
+    entry.add_argument("--case", action="store_true", help="match upper and lower case exactly")
+    entry.add_argument("--part-of-word", action="store_true", help="match inside words too")
+    entry.add_argument("--language", help="only for voices of this language (en, en-gb, fr-fr...)")
+    drop = lexicon_do.add_parser("remove", help="remove your entries for a word")
+    drop.add_argument("match")
+    load = lexicon_do.add_parser("import", help="add the entries of a lexicon file (JSON) to yours")
+    load.add_argument("file")
+    dump = lexicon_do.add_parser("export", help="write your entries to a file (JSON; '-' for stdout)")
+    dump.add_argument("file")
+
     voices = add("voices", "list the voices")
     voices.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -82,8 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "--set hotkeys.stop='<ctrl>+<alt>+x' (repeatable; not saved)")
 
     ctl = add("ctl", "control the running daemon")
-    ctl.add_argument("action", choices=[c for c in COMMANDS if c != "auto-read"] + ["auto-read"],
-                     metavar="ACTION", help=", ".join(COMMANDS))
+    actions = [c for c in COMMANDS if c != "lexicon"]  # lexicon: `kokoro-reader lexicon` sends it
+    ctl.add_argument("action", choices=actions, metavar="ACTION", help=", ".join(actions))
     ctl.add_argument("text", nargs="?", help="for `say`: the text ('-' reads stdin)")
 
     bench = add("bench", "measure latency, speed and memory (and a peer's)")
@@ -125,6 +151,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from reader.assets.store import AssetStore
     from reader.engine.onnx import EngineOptions
     from reader.synth.core import CoreOptions, load_core
+    from reader.text.lexicon import Lexicon
     from reader.text.split import sentences
     from reader.types import Utterance
 
@@ -134,6 +161,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     args.speed = settings.speed if args.speed is None else args.speed
     args.device = args.device or settings.device
     as_written = frozenset(settings.read_as_written if args.as_written is None else args.as_written)
+    lexicon = None if args.no_lexicon else Lexicon.with_defaults(settings.lexicon)
     store = AssetStore(progress=tqdm_progress)
     try:
         store_names = store.voice_names()
@@ -150,7 +178,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
                            warm_up=False)  # one utterance: warming up would only delay it
-        write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed, as_written),
+        write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed, as_written, lexicon),
                                                       realtime=False))
         return 0
     from reader.audio.portaudio import SoundDeviceSink
@@ -162,7 +190,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
                            warm_up=False)  # one utterance: warming up would only delay it
         sink.set_volume(settings.volume)
-        return _play(synth, sink, text, args.voice, args.speed, as_written)
+        return _play(synth, sink, text, args.voice, args.speed, as_written, lexicon)
     finally:
         sink.close()
 
@@ -179,7 +207,8 @@ def _settings_for_say():
     return apply_overrides(loaded.settings, env_overrides(os.environ))
 
 
-def _play(synth, sink, text: str, voice: str, speed: float, as_written: frozenset[str]) -> int:
+def _play(synth, sink, text: str, voice: str, speed: float, as_written: frozenset[str],
+          lexicon: Lexicon | None) -> int:
     """Speak through a Speaker until it finishes; Ctrl+C stops it within one audio block."""
     import threading
 
@@ -198,6 +227,7 @@ def _play(synth, sink, text: str, voice: str, speed: float, as_written: frozense
 
     speaker = Speaker(synth, sink, voice=voice, speed=speed, listener=Said())
     speaker.as_written = as_written
+    speaker.lexicon = lexicon
     # Python's own handler, whatever a library set meanwhile: Ctrl+C raises KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -288,6 +318,82 @@ def cmd_ctl(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def cmd_lexicon(args: argparse.Namespace) -> int:
+    """The user's lexicon (in the settings): through the daemon when one runs (it saves its
+    settings, and would save over a change made behind its back), else in the file."""
+    from reader.daemon import ipc
+    from reader.engine.onnx import load_vocab
+    from reader.settings.file import SettingsFile, config_path
+    from reader.text.lexicon import default_entries, entries_from_json, entries_to_json, entry_from_json
+
+    file = SettingsFile(config_path())
+    loaded = file.load(repair=False)
+    if loaded.notice and args.lexicon_command != "list":
+        raise ReaderError(loaded.notice)
+    mine = list(loaded.settings.lexicon)
+    command = args.lexicon_command
+    if command == "list":
+        if args.json:
+            print(json.dumps({"yours": json.loads(entries_to_json(mine)),
+                              "shipped": json.loads(entries_to_json(default_entries()))}, ensure_ascii=False))
+        else:
+            for who, entries in (("yours", mine), ("shipped", default_entries())):
+                for e in entries:
+                    print(f"{who:8} {e.match!r} -> {'/' + e.say + '/' if e.phonemes else repr(e.say)}"
+                          f"{' (regex)' if e.regex else ''}{' (case)' if e.case else ''}"
+                          f"{' (part of word)' if not e.whole_word else ''}{f' ({e.language})' if e.language else ''}")
+        return 0
+    if command == "export":
+        text = entries_to_json(mine)
+        if args.file == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.file).write_text(text, encoding="utf-8")
+        return 0
+    if command == "add":
+        try:
+            new = entry_from_json({"match": args.match, "say": args.say, "phonemes": args.phonemes,
+                                   "regex": args.regex, "case": args.case, "whole_word": not args.part_of_word,
+                                   **({"language": args.language} if args.language else {})})
+        except ValueError as exc:
+            raise ReaderError(f"lexicon: {exc}") from None
+        _check_phonemes([new], load_vocab())
+        mine = [new, *(e for e in mine if e.match != new.match)]  # the newest wins where two match
+    elif command == "remove":
+        kept = [e for e in mine if e.match != args.match]
+        if len(kept) == len(mine):
+            raise ReaderError(f"lexicon: you have no entry for {args.match!r}")
+        mine = kept
+    elif command == "import":
+        try:
+            added = entries_from_json(Path(args.file).read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise ReaderError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ReaderError(f"{args.file}: {exc}") from None
+        _check_phonemes(added, load_vocab())
+        matches = {e.match for e in added}
+        mine = [*(e for e in mine if e.match not in matches), *added]
+        print(f"{len(added)} entries imported")
+    try:
+        reply = ipc.send("lexicon", entries=json.loads(entries_to_json(mine)))
+    except ReaderError:  # no daemon: the file
+        import dataclasses
+
+        file.save(dataclasses.replace(loaded.settings, lexicon=tuple(mine)))
+        return 0
+    if not reply.get("ok"):
+        raise ReaderError(reply.get("error", "the daemon refused the lexicon"))
+    return 0
+
+
+def _check_phonemes(entries: list[Entry] | tuple[Entry, ...], vocab) -> None:
+    for e in entries:
+        problem = e.problem(vocab)
+        if problem:
+            raise ReaderError(f"lexicon: {e.match!r}: {problem}")
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from reader.bench.run import run_bench
 
@@ -321,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_fetch(args)
         if args.command == "bench":
             return cmd_bench(args)
+        if args.command == "lexicon":
+            return cmd_lexicon(args)
     except ReaderError as exc:
         if args.debug:
             raise

@@ -23,6 +23,7 @@ from reader.audio.sink import AudioSink
 from reader.notify import notify
 from reader.synth.chunk_cache import ChunkCache
 from reader.synth.pace import PaceMeter
+from reader.text.lexicon import Lexicon
 from reader.text.split import sentences
 from reader.types import PAUSE_RANGE, SPEED_RANGE, Cancelled, CancelToken, ReaderError, Span, Utterance
 
@@ -138,6 +139,7 @@ class Speaker:
         self.speed = speed
         self.sentence_pause = 0.0  # extra silence between sentences, seconds
         self.as_written: frozenset[str] = frozenset()  # families of text/spoken read as written (settings)
+        self.lexicon: Lexicon | None = None  # pronunciations (text/lexicon.py; settings and the shipped ones)
         self._lock = threading.Lock()
         self._generation = 0
         self._sequence = 0
@@ -362,7 +364,7 @@ class Speaker:
             spans = ((s.index, s.span) for s in sentences(text))  # walked in step with the chunks
             index, sentence_span = -1, Span(0, 0)
             previous = None  # sentence index of the chunk before
-            for chunk in self._synth.stream(Utterance(text, job.voice, job.speed, self.as_written), token):
+            for chunk in self._synth.stream(Utterance(text, job.voice, job.speed, self.as_written, self.lexicon), token):
                 pause = self.sentence_pause
                 if pause > 0 and previous is not None and chunk.sentence_index != previous:
                     # Written before the next chunk's mark, so its sentence event comes after the pause.
@@ -412,7 +414,7 @@ class Speaker:
         except ReaderError as exc:  # no device now: the real request will report it
             _LOGGER.debug("cannot open the output ahead: %s", exc)
         try:
-            stream = self._synth.stream(Utterance(job.text, job.voice, job.speed, self.as_written), job.token, realtime=False)
+            stream = self._synth.stream(Utterance(job.text, job.voice, job.speed, self.as_written, self.lexicon), job.token, realtime=False)
             made_s = 0.0
             for count, chunk in enumerate(stream, 1):
                 made_s += chunk.duration_s

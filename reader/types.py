@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -95,6 +96,13 @@ class Decoded:
     frames: int = 0  # frames the model made in all (decoded or not); 0: len(audio) / 600
 
 
+class Pronunciations(Protocol):
+    """What an Utterance's lexicon does (text/lexicon.Lexicon): rewrites one sentence's
+    CleanText (text/normalize.py) for a language. Typed loosely: this module stays a leaf."""
+
+    def apply(self, ct: Any, language: str) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Utterance:
     """What to say and how. voice is a voice spec ("af_heart" or "af_heart:0.7,bf_emma:0.3")."""
@@ -104,6 +112,8 @@ class Utterance:
     speed: float = 1.0  # 0.5 .. 2.0, 1.0 = the voice's natural rate
     # Families of text/spoken read as written ("dates", "units"...): the user's choice.
     as_written: frozenset[str] = frozenset()
+    # Pronunciations to apply (text/lexicon.Lexicon; the user's and the shipped ones), or none.
+    lexicon: Pronunciations | None = None
 
 
 @dataclass(eq=False)

@@ -37,7 +37,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 Key, Mod = Qt.Key, Qt.KeyboardModifier
 # A big virtual screen, so that the window opens at its full size at 100 % and at 200 %.
 _SCREEN = Path(tempfile.gettempdir()) / "kokoro-reader-offscreen.json"
-_SCREEN.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": 3840, "height": 2400,
+_SCREEN.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": 3840, "height": 3000,
                                             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
 OFFSCREEN = f"offscreen:configfile={_SCREEN}"
 
@@ -342,3 +342,41 @@ def test_screenshots_at_100_and_200_percent_are_legible_sizes():
     (w1, h1), (w2, h2) = sizes[1], sizes[2]
     assert w1 >= 400 and h1 >= 400, sizes
     assert abs(w2 / w1 - 2) < 0.1 and abs(h2 / h1 - 2) < 0.1, sizes  # the same window, twice as big
+
+
+def test_a_pronunciation_added_by_keyboard_is_saved_and_read_and_files_go_in_and_out(rig, tmp_path):
+    """"Add pronunciation..." opens the window at the word of the last selection: type how to
+    read it, Enter adds it, Apply saves it and the speaker uses it; Export and Import carry the
+    entries in a file; a wrong entry is refused with the reason, and nothing is lost."""
+    from reader.text.lexicon import Entry
+
+    dialog = rig.open()
+    dialog.add_pronunciation("nginx")
+    assert focused() is dialog.lexicon.say and dialog.lexicon.word.text() == "nginx"
+    rig.qtbot.keyClicks(dialog.lexicon.say, "engine x")
+    rig.key(Key.Key_Return)
+    assert dialog.lexicon.entries() == (Entry("nginx", "engine x"),)
+    assert dialog.lexicon.list.item(0).text().startswith("nginx \u2192 engine x")
+    assert dialog.isVisible()  # Enter in the field added the entry; it did not press OK
+    dialog.lexicon.word.setFocus()
+    dialog.lexicon.word.setText("Kokoro")
+    dialog.lexicon.say.setText("k(O)koro")
+    dialog.lexicon.kind.setCurrentIndex(1)  # phonemes
+    rig.key(Key.Key_Return)
+    assert "Not added" in dialog.status.text() and "not Kokoro phonemes" in dialog.status.text()
+    dialog.apply_button.setFocus()
+    rig.key(Key.Key_Space)
+    assert rig.saved()["lexicon"] == [{"match": "nginx", "say": "engine x"}]
+    assert rig.speaker.lexicon.entries[0] == Entry("nginx", "engine x")  # yours, then the shipped ones
+    exported = tmp_path / "mine.json"
+    dialog.lexicon.ask_path = lambda save, title: str(exported)
+    dialog.lexicon.export_button.click()
+    assert json.loads(exported.read_text()) == [{"match": "nginx", "say": "engine x"}]
+    dialog.lexicon.list.setCurrentRow(0)
+    dialog.lexicon.remove.click()
+    assert dialog.lexicon.entries() == ()
+    dialog.lexicon.import_button.click()
+    assert dialog.lexicon.entries() == (Entry("nginx", "engine x"),)
+    exported.write_text('[{"match": "x"}]')
+    dialog.lexicon.import_button.click()
+    assert "Nothing imported" in dialog.status.text() and dialog.lexicon.entries() == (Entry("nginx", "engine x"),)

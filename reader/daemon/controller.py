@@ -10,6 +10,7 @@ is ready.
 """
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -19,12 +20,13 @@ from dataclasses import dataclass
 from reader.desktop.clipboard import ClipboardPolicy
 from reader.notify import notify
 from reader.synth.pace import SLOW_PACE, slow_message
+from reader.text.lexicon import Lexicon, entries_from_json, first_word
 from reader.types import ReaderError, Span
 
 _LOGGER = logging.getLogger(__name__)
 
 ACTIONS = ("read-selection", "read-clipboard", "pause", "resume", "toggle", "stop", "next", "previous",
-           "faster", "slower", "say", "auto-read", "settings", "quit")
+           "faster", "slower", "say", "auto-read", "settings", "quit", "lexicon")
 # Commands that only post to the Speaker: done on the caller's thread, never queued behind a
 # read-selection that is still capturing the selection or a setting being saved.
 AT_ONCE = ("pause", "resume", "toggle", "stop")
@@ -77,6 +79,7 @@ class Controller:
         self.on_settings_changed: Callable[[dict], None] | None = None
         self._settings = None  # the preferences apply_settings() gave, for a speaker attached later
         self.on_quit: Callable[[], None] | None = None
+        self.last_word = ""  # the first word of the last selection read, for "Add pronunciation..."
         self._thread = threading.Thread(target=self._run, name="commands", daemon=True)
         self._thread.start()
 
@@ -147,6 +150,7 @@ class Controller:
         speaker.set_volume(settings.volume)
         speaker.set_sentence_pause(settings.sentence_pause)
         speaker.as_written = frozenset(settings.read_as_written)
+        speaker.lexicon = Lexicon.with_defaults(settings.lexicon)
 
     def _settings_changed(self, **fields) -> None:
         if self.on_settings_changed is not None:
@@ -191,6 +195,11 @@ class Controller:
             raise ReaderError(f"unknown command {name!r}")
         if name == "say" and not str(args.get("text", "")).strip():
             raise ReaderError("nothing to say")
+        if name == "lexicon":
+            try:
+                entries_from_json(json.dumps(args.get("entries")))
+            except (TypeError, ValueError) as exc:
+                raise ReaderError(f"lexicon: {exc}") from None
         if name in AT_ONCE and self._at_once(name):
             return {"ok": True, "done": name, "state": self._status.state}
         self._queue.put((name, args, self._stops))
@@ -253,6 +262,9 @@ class Controller:
             if self.on_settings:
                 self.on_settings()
             return
+        if name == "lexicon":  # `kokoro-reader lexicon` while the daemon runs: its saved entries
+            self._settings_changed(lexicon=entries_from_json(json.dumps(args.get("entries", []))))
+            return
         if name == "quit":
             if self.on_quit:
                 self.on_quit()
@@ -265,7 +277,9 @@ class Controller:
                     return
                 speaker = self._speaker
         if name == "read-selection":
-            self._read(self._desktop.selection().text, speaker, stops)
+            text = self._desktop.selection().text
+            self.last_word = first_word(text)  # in memory only: for "Add pronunciation..."
+            self._read(text, speaker, stops)
         elif name == "read-clipboard":
             self._read(self._desktop.clipboard(), speaker, stops)
         elif name == "say":

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reader.desktop.hotkeys import DEFAULT_HOTKEYS
+from reader.text.lexicon import Entry, entry_from_json, entry_to_json
 from reader.types import PAUSE_RANGE, SPEED_RANGE, ReaderError
 
 _LOGGER = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ class Settings:
     speculate: bool = True  # synthesize the selection in the background (off saves battery)
     # Families of text/spoken read as written ("dates", "units"...; "all"): for literal reading.
     read_as_written: tuple[str, ...] = ()
+    # The user's pronunciations (text/lexicon.py), before the shipped ones.
+    lexicon: tuple[Entry, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # unknown keys, kept
 
     def __post_init__(self) -> None:
@@ -110,6 +113,19 @@ def _families(value: Any) -> tuple[str, ...]:
     return known
 
 
+def _lexicon(value: Any) -> tuple[Entry, ...]:
+    """Entries that can be used (others dropped, logged with what is wrong)."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError('expected a list of entries, e.g. [{"match": "nginx", "say": "engine x"}]')
+    entries = []
+    for number, item in enumerate(value, 1):
+        try:
+            entries.append(item if isinstance(item, Entry) and not item.problem() else entry_from_json(item))
+        except ValueError as exc:
+            _LOGGER.warning("settings: lexicon entry %d ignored: %s", number, exc)
+    return tuple(entries)
+
+
 def _hotkeys(value: Any) -> Mapping[str, str]:
     """Known actions only (others are dropped, logged); a missing action keeps its default,
     "" means no key."""
@@ -128,7 +144,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "voice": _text, "speed": _number(*SPEED_RANGE), "volume": _number(*VOLUME_RANGE),
     "sentence_pause": _number(*PAUSE_RANGE), "device": _device, "hotkeys": _hotkeys, "auto_read": _flag,
     "auto_read_max_chars": _count, "autostart": _flag, "speculate": _flag,
-    "read_as_written": _families,
+    "read_as_written": _families, "lexicon": _lexicon,
 }
 assert set(CHECKS) == set(FIELDS)
 
@@ -191,6 +207,8 @@ def to_dict(settings: Settings) -> dict:
     out: dict[str, Any] = {"schema": SCHEMA}
     for name in FIELDS:
         value = getattr(settings, name)
+        if name == "lexicon":
+            value = [entry_to_json(e) for e in value]
         out[name] = dict(value) if isinstance(value, Mapping) else value
     for key, value in settings.extra.items():
         out.setdefault(key, value)
@@ -220,6 +238,11 @@ def _parse_text(name: str, text: str) -> Any:
         raise ValueError(f"expected on or off, not {text!r}")
     if name == "read_as_written":  # "dates,units", "all", or "" for none
         return [part.strip() for part in text.split(",") if part.strip()]
+    if name == "lexicon":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise ValueError('expected a JSON list such as [{"match": "nginx", "say": "engine x"}]') from None
     if name == "device":
         return None if text.lower() in ("", "default", "system default") else text
     if name == "hotkeys":

@@ -253,7 +253,7 @@ class Synthesizer:
         playout = Playout() if realtime else None
         # With a prior the first sentence is one chunk, decoded in windows (its own prosody,
         # first sound as soon as a short cut would give it); without, a short first chunk.
-        reading = Reading(language, utterance.as_written)
+        reading = Reading(language, utterance.as_written, utterance.lexicon)
         chunks = utterance_chunks(utterance.text, max_chars=self.options.max_chars,
                                   first_chunk_words=0 if prior is not None else self.options.first_chunk_words,
                                   ramp=self.options.ramp, reading=reading)

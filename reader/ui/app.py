@@ -51,11 +51,16 @@ def run_qt(controller, live, threads, notice: str) -> int:
 
     controller.on_settings = bridge.settings.emit  # before the tray: its Settings item is then enabled
     set_autostart = (lambda enabled: live.change(autostart=enabled))
+    windows = SettingsWindows(controller, live)
+
+    def add_pronunciation() -> None:  # for the first word of the last selection read
+        windows.open(word=controller.last_word)
+
     if QSystemTrayIcon.isSystemTrayAvailable():
-        view = Tray(controller, about, set_autostart)
+        view = Tray(controller, about, set_autostart, add_pronunciation)
     else:
         _LOGGER.warning("no system tray: showing a window instead")
-        view = ControlWindow(controller, about)
+        view = ControlWindow(controller, about, add_pronunciation)
         view.show()
     bridge.status.connect(view.show_status, Qt.ConnectionType.QueuedConnection)
     if notice:
@@ -67,8 +72,7 @@ def run_qt(controller, live, threads, notice: str) -> int:
 
     bridge.cue.connect(cue, Qt.ConnectionType.QueuedConnection)
     bridge.quit.connect(app.quit, Qt.ConnectionType.QueuedConnection)
-    windows = SettingsWindows(controller, live)
-    bridge.settings.connect(windows.open, Qt.ConnectionType.QueuedConnection)
+    bridge.settings.connect(lambda: windows.open(), Qt.ConnectionType.QueuedConnection)
     controller.on_change(bridge.status.emit)
     controller.cue = bridge.cue.emit
     controller.on_quit = bridge.quit.emit
@@ -120,21 +124,21 @@ class SettingsWindows:
         self._live = live
         self._dialog = None
 
-    def open(self) -> None:
+    def open(self, word: str | None = None) -> None:
+        """Show the window; with word, at a new pronunciation for it."""
         from reader.ui.settings import SettingsDialog
 
-        if self._dialog is not None:
-            self._dialog.show()
-            self._dialog.raise_()
-            self._dialog.activateWindow()
-            return
-        dialog = SettingsDialog(self._live.prefs.current, voice_choices(), self._live.apply,
-                                preview=self._preview, devices=self._devices)
-        dialog.finished.connect(self._closed)
-        self._dialog = dialog
+        dialog = self._dialog
+        if dialog is None:
+            dialog = SettingsDialog(self._live.prefs.current, voice_choices(), self._live.apply,
+                                    preview=self._preview, devices=self._devices)
+            dialog.finished.connect(self._closed)
+            self._dialog = dialog
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
+        if word is not None:
+            dialog.add_pronunciation(word)
 
     def _closed(self, _result: int) -> None:
         dialog, self._dialog = self._dialog, None

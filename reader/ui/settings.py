@@ -37,6 +37,7 @@ from reader.text.spoken import FAMILIES
 from reader.types import PAUSE_RANGE, SPEED_RANGE, ReaderError
 from reader.ui.a11y import announce, describe, labelled
 from reader.ui.keyrecorder import KeyRecorder, same_combo
+from reader.ui.lexiconeditor import LexiconSection
 from reader.ui.voicepicker import VoiceChoice, VoiceSection
 
 _LOGGER = logging.getLogger(__name__)
@@ -60,6 +61,16 @@ FAMILY_LABELS = {
     "abbreviations": ("Abbreviations", "e.g. is for example, Dept. is Department"),
     "code": ("Code names", "get_user_name is get user name"),
 }
+
+
+def _vocab() -> set[str] | None:
+    """Kokoro's phoneme symbols, to check phonemes as they are typed (None: not found)."""
+    from reader.engine.onnx import load_vocab
+
+    try:
+        return set(load_vocab())
+    except (OSError, ValueError):
+        return None
 
 
 class _Scroll(QScrollArea):
@@ -98,8 +109,11 @@ class SettingsDialog(QDialog):
         column.addWidget(self._reading_group())
         column.addWidget(self._hotkeys_group())
         column.addWidget(self._spoken_group())
+        self.lexicon = LexiconSection(_vocab())
+        self.lexicon.message.connect(self._say)
+        column.addWidget(self.lexicon)
         column.addWidget(self._general_group())
-        scroll = _Scroll()
+        scroll = self._scroll = _Scroll()
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -243,7 +257,7 @@ class SettingsDialog(QDialog):
     def _set_tab_order(self) -> None:
         buttons = [self.buttons.layout().itemAt(i).widget() for i in range(self.buttons.layout().count())]
         chain = [*self.voice.focus_chain(), self.speed, self.volume, self.pause, self.device,
-                 *self.recorders.values(), self.spoken, self.auto_read, self.max_chars, self.autostart,
+                 *self.recorders.values(), self.spoken, *self.lexicon.focus_chain(), self.auto_read, self.max_chars, self.autostart,
                  *[b for b in buttons if b is not None]]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -269,6 +283,7 @@ class SettingsDialog(QDialog):
             item = self.spoken.item(row)
             literal = item.data(Qt.ItemDataRole.UserRole) in s.read_as_written
             item.setCheckState(Qt.CheckState.Unchecked if literal else Qt.CheckState.Checked)
+        self.lexicon.set_entries(s.lexicon)
         self.auto_read.setChecked(s.auto_read)
         self.max_chars.setValue(s.auto_read_max_chars)
         self.autostart.setChecked(s.autostart)
@@ -283,7 +298,7 @@ class SettingsDialog(QDialog):
             volume=self.volume.value() / 100, sentence_pause=round(self.pause.value(), 2),
             device=self.device.currentData(), hotkeys={a: r.combo for a, r in self.recorders.items()},
             auto_read=self.auto_read.isChecked(), auto_read_max_chars=self.max_chars.value(),
-            autostart=self.autostart.isChecked(),
+            autostart=self.autostart.isChecked(), lexicon=self.lexicon.entries(),
             read_as_written=tuple(item.data(Qt.ItemDataRole.UserRole) for item in map(
                 self.spoken.item, range(self.spoken.count())) if item.checkState() != Qt.CheckState.Checked))
 
@@ -345,11 +360,19 @@ class SettingsDialog(QDialog):
             self.accept()
 
     def _reset(self) -> None:
-        defaults = dataclasses.replace(Settings(), extra=self._base.extra)
+        # Your pronunciations stay: a reset is about the controls, not your dictionary.
+        defaults = dataclasses.replace(Settings(), extra=self._base.extra, lexicon=self.lexicon.entries())
         self._load(defaults)
         self.device.setCurrentIndex(0)
         self._check_conflicts(announce_it=False)
         self._say("Defaults restored in the window; OK or Apply keeps them.")
+
+    def add_pronunciation(self, word: str) -> None:
+        """Scroll to the pronunciations with word filled in, the cursor where its reading goes."""
+        self.lexicon.start_entry(word)
+        self._scroll.ensureWidgetVisible(self.lexicon)
+        self._say(f"New pronunciation for {word}: type how to read it, then Enter." if word else
+                  "New pronunciation: type the word and how to read it.")
 
     def _do_preview(self) -> None:
         try:

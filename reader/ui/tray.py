@@ -32,7 +32,8 @@ def menu_items(status: Status) -> list[tuple[str, str | None]]:
     return [("Read &selection", "read-selection"), ("Read &clipboard", "read-clipboard"), pause,
             ("S&top", "stop"), (None, None), ("Clipboard &auto-read", "auto-read"),
             ("Start at &login", "autostart"), (None, None),
-            ("S&ettings\u2026", "settings"), ("A&bout", "about"), ("&Quit", "quit")]
+            ("A&dd pronunciation\u2026", "add-pronunciation"), ("S&ettings\u2026", "settings"),
+            ("A&bout", "about"), ("&Quit", "quit")]
 
 
 class Tray(QObject):
@@ -41,10 +42,12 @@ class Tray(QObject):
     GUI thread only. Not responsible for what the commands do (the Controller).
     """
 
-    def __init__(self, controller: Controller, about, set_autostart=autostart.set_enabled) -> None:
+    def __init__(self, controller: Controller, about, set_autostart=autostart.set_enabled,
+                 add_pronunciation=None) -> None:
         super().__init__()
         self._controller = controller
         self._about = about
+        self._add_pronunciation = add_pronunciation  # opens the settings at a new pronunciation
         self._set_autostart = set_autostart  # the app's also saves the choice in the settings
         self.icons = load_icons()
         self.icon = QSystemTrayIcon(self.icons["loading"])
@@ -78,12 +81,16 @@ class Tray(QObject):
                 action.setEnabled(status.state in ("speaking", "paused"))
             if command == "settings":
                 action.setEnabled(self._controller.on_settings is not None)
+            if command == "add-pronunciation":
+                action.setEnabled(self._add_pronunciation is not None)
             action.triggered.connect(lambda _=False, c=command: self._run(c))
             self.menu.addAction(action)
 
     def _run(self, command: str) -> None:
         if command == "about":
             self._about()
+        elif command == "add-pronunciation":
+            self._add_pronunciation()
         elif command == "autostart":
             self._set_autostart(not autostart.is_enabled())
         else:
@@ -100,7 +107,7 @@ class Tray(QObject):
 class ControlWindow(QWidget):
     """Shown instead of the tray when the desktop has none: the same controls as buttons."""
 
-    def __init__(self, controller: Controller, about) -> None:
+    def __init__(self, controller: Controller, about, add_pronunciation=None) -> None:
         super().__init__()
         self._controller = controller
         self.icons = load_icons()
@@ -116,6 +123,10 @@ class ControlWindow(QWidget):
             button.setAccessibleName(label.replace("&", "").replace("\u2026", ""))
             if command == "about":
                 button.clicked.connect(about)
+            elif command == "add-pronunciation":
+                if add_pronunciation is None:
+                    continue
+                button.clicked.connect(lambda _=False: add_pronunciation())
             elif command == "pause":
                 button.setText("&Pause / Resume")
                 button.clicked.connect(lambda _=False: controller.command("toggle"))

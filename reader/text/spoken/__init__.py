@@ -12,6 +12,7 @@ English families run for English voices; markup runs for every language.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.text.normalize import CleanText
 from reader.text.spoken import (
@@ -27,6 +28,9 @@ from reader.text.spoken import (
     web,
 )
 from reader.text.spoken.rule import Context, Rule, substitute
+
+if TYPE_CHECKING:
+    from reader.text.lexicon import Lexicon
 
 # Order matters: markup and addresses first (they hold dots, slashes and digits), then
 # dates before times, ranges, fractions and phone numbers read their digits.
@@ -57,13 +61,17 @@ def speak(ct: CleanText, language: str, off: frozenset[str] = frozenset()) -> Cl
 
 @dataclass(frozen=True)
 class Reading:
-    """How the synthesizer reads sentences: the voice's language, and the families the user
-    wants read as written (settings)."""
+    """How the synthesizer reads sentences: the voice's language, the families the user
+    wants read as written (settings), and the pronunciations, which go first: they match
+    the words as the user wrote them."""
 
     language: str
     as_written: frozenset[str] = frozenset()
+    lexicon: Lexicon | None = None
 
     def __call__(self, ct: CleanText) -> CleanText:
+        if self.lexicon is not None:
+            ct = self.lexicon.apply(ct, self.language)
         return speak(ct, self.language, self.as_written)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from reader.text.normalize import CleanText
@@ -58,15 +58,18 @@ def ordinal(n: int) -> str:
 
 def substitute(ct: CleanText, rule: Rule, context: Context) -> CleanText:
     """ct with every match of rule replaced by what it says."""
+    return rewrite(ct, ((m.start(), m.end(), said) for m in rule.pattern.finditer(ct.text)
+                        if (said := rule.say(m, context)) is not None))
+
+
+def rewrite(ct: CleanText, replacements: Iterable[tuple[int, int, Sequence[Piece] | str]]) -> CleanText:
+    """ct with each [start, end) replaced by its pieces (in order, not overlapping). New text
+    gets the span of the whole stretch it replaces; a Kept stretch keeps its own."""
     text = ct.text
     out: list[str] = []
     origin, origin_end = array("q"), array("q")
     prev = 0
-    for m in rule.pattern.finditer(text):
-        said = rule.say(m, context)
-        if said is None:
-            continue
-        a, b = m.span()
+    for a, b, said in replacements:
         if a == b:
             continue
         out.append(text[prev:a])
