@@ -11,6 +11,8 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,15 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger("reader.cli")
 DEMO_TEXT = "Hello! This is kokoro-reader. Select any text and press Control Alt R to hear it."
+
+
+def _language_mode(text: str) -> str:
+    from reader.settings.model import CHECKS
+
+    try:
+        return CHECKS["language_mode"](text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _speed(text: str) -> float:
@@ -72,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "(markup, web, dates, times, currency, units, numbers, roman, abbreviations, code) "
                           "or all (default: from the settings)")
 
+    say.add_argument("--language", type=_language_mode, metavar="MODE",
+                     help="voice: read in the voice's language; auto: each sentence in its own language, "
+                          "with a voice of that language; or a language (en-us, en-gb, es, fr, hi, it, pt-br, "
+                          "ja, zh) to read all in (default: from the settings, else voice)")
     say.add_argument("--no-lexicon", action="store_true",
                      help="ignore the pronunciation lexicon (yours and the shipped one)")
 
@@ -86,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     entry.add_argument("--regex", action="store_true", help="MATCH is a regular expression; SAY may use \\1")
     entry.add_argument("--case", action="store_true", help="match upper and lower case exactly")
     entry.add_argument("--part-of-word", action="store_true", help="match inside words too")
-    entry.add_argument("--language", help="only for voices of this language (en, en-gb, fr-fr...)")
+    entry.add_argument("--language", help="only for voices of this language (en, en-gb, fr...)")
     drop = lexicon_do.add_parser("remove", help="remove your entries for a word")
     drop.add_argument("match")
     load = lexicon_do.add_parser("import", help="add the entries of a lexicon file (JSON) to yours")
@@ -151,9 +166,9 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from reader.assets.store import AssetStore
     from reader.engine.onnx import EngineOptions
     from reader.synth.core import CoreOptions, load_core
+    from reader.synth.languages import utterances
     from reader.text.lexicon import Lexicon
     from reader.text.split import sentences
-    from reader.types import Utterance
 
     text = _read_input(args, parser)
     settings = _settings_for_say()
@@ -162,6 +177,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     args.device = args.device or settings.device
     as_written = frozenset(settings.read_as_written if args.as_written is None else args.as_written)
     lexicon = None if args.no_lexicon else Lexicon.with_defaults(settings.lexicon)
+    reading = _Reading(as_written, lexicon, args.language or settings.language_mode, settings.language_voices)
     store = AssetStore(progress=tqdm_progress)
     try:
         store_names = store.voice_names()
@@ -178,8 +194,9 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
                            warm_up=False)  # one utterance: warming up would only delay it
-        write_wav(Path(args.output), synth.stream(Utterance(text, args.voice, args.speed, as_written, lexicon),
-                                                      realtime=False))
+        parts = utterances(synth, text, args.voice, args.speed, as_written=as_written, lexicon=lexicon,
+                           mode=reading.mode, language_voices=reading.voices)
+        write_wav(Path(args.output), (c for _, _, u in parts for c in synth.stream(u, realtime=False)))
         return 0
     from reader.audio.portaudio import SoundDeviceSink
 
@@ -190,7 +207,7 @@ def cmd_say(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         synth, _ = load_core(store, CoreOptions(engine=EngineOptions(threads=args.threads)), voice=args.voice,
                            warm_up=False)  # one utterance: warming up would only delay it
         sink.set_volume(settings.volume)
-        return _play(synth, sink, text, args.voice, args.speed, as_written, lexicon)
+        return _play(synth, sink, text, args.voice, args.speed, reading)
     finally:
         sink.close()
 
@@ -207,8 +224,17 @@ def _settings_for_say():
     return apply_overrides(loaded.settings, env_overrides(os.environ))
 
 
-def _play(synth, sink, text: str, voice: str, speed: float, as_written: frozenset[str],
-          lexicon: Lexicon | None) -> int:
+@dataclass(frozen=True)
+class _Reading:
+    """How `say` reads: kinds of text as written, the lexicon, the language mode and voices."""
+
+    as_written: frozenset[str]
+    lexicon: Lexicon | None
+    mode: str
+    voices: Mapping[str, str]
+
+
+def _play(synth, sink, text: str, voice: str, speed: float, reading: _Reading) -> int:
     """Speak through a Speaker until it finishes; Ctrl+C stops it within one audio block."""
     import threading
 
@@ -226,8 +252,9 @@ def _play(synth, sink, text: str, voice: str, speed: float, as_written: frozense
             done.set()
 
     speaker = Speaker(synth, sink, voice=voice, speed=speed, listener=Said())
-    speaker.as_written = as_written
-    speaker.lexicon = lexicon
+    speaker.as_written = reading.as_written
+    speaker.lexicon = reading.lexicon
+    speaker.language_mode, speaker.language_voices = reading.mode, reading.voices
     # Python's own handler, whatever a library set meanwhile: Ctrl+C raises KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:

@@ -13,7 +13,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -22,10 +22,20 @@ import numpy as np
 from reader.audio.sink import AudioSink
 from reader.notify import notify
 from reader.synth.chunk_cache import ChunkCache
+from reader.synth.languages import utterances
 from reader.synth.pace import PaceMeter
 from reader.text.lexicon import Lexicon
 from reader.text.split import sentences
-from reader.types import PAUSE_RANGE, SPEED_RANGE, Cancelled, CancelToken, ReaderError, Span, Utterance
+from reader.types import (
+    PAUSE_RANGE,
+    SPEED_RANGE,
+    AudioChunk,
+    Cancelled,
+    CancelToken,
+    ReaderError,
+    Span,
+    Utterance,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -72,6 +82,10 @@ class Synth(Protocol):
     def calibrate(self, voice: str, cancel: CancelToken | None = None) -> bool: ...
 
     def stream(self, utterance: Utterance, cancel: CancelToken | None = None, *, realtime: bool = True): ...
+
+    def language_of_voice(self, voice: str) -> str: ...
+
+    def first_voice(self, language: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,11 @@ class Speaker:
         self.sentence_pause = 0.0  # extra silence between sentences, seconds
         self.as_written: frozenset[str] = frozenset()  # families of text/spoken read as written (settings)
         self.lexicon: Lexicon | None = None  # pronunciations (text/lexicon.py; settings and the shipped ones)
+        # "voice" (read in the voice's language), "auto" (per sentence: text/language.py), or a
+        # language code to read everything in (settings); and the voice for each language in
+        # automatic mode (none given: the first voice of that language).
+        self.language_mode = "voice"
+        self.language_voices: Mapping[str, str] = {}
         self._lock = threading.Lock()
         self._generation = 0
         self._sequence = 0
@@ -364,7 +383,8 @@ class Speaker:
             spans = ((s.index, s.span) for s in sentences(text))  # walked in step with the chunks
             index, sentence_span = -1, Span(0, 0)
             previous = None  # sentence index of the chunk before
-            for chunk in self._synth.stream(Utterance(text, job.voice, job.speed, self.as_written, self.lexicon), token):
+            for at, first, chunk in self._chunks(text, job.voice, job.speed, token):
+                chunk = replace(chunk, sentence_index=chunk.sentence_index + first, span=_shift(chunk.span, at))
                 pause = self.sentence_pause
                 if pause > 0 and previous is not None and chunk.sentence_index != previous:
                     # Written before the next chunk's mark, so its sentence event comes after the pause.
@@ -383,6 +403,17 @@ class Speaker:
             self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence))
             if self._jobs.empty():
                 self._sink.drain(timeout=0)  # no more is coming: silence now is not an underrun
+
+    def _chunks(self, text: str, voice: str, speed: float, token: CancelToken,
+                realtime: bool = True) -> Iterator[tuple[int, int, AudioChunk]]:
+        """(offset in text, first sentence number, chunk) of every utterance text is read as."""
+        for at, first, utterance in utterances(self._synth, text, voice, speed, as_written=self.as_written,
+                                               lexicon=self.lexicon, mode=self.language_mode,
+                                               language_voices=self.language_voices):
+            for chunk in self._synth.stream(utterance, token, realtime=realtime):
+                yield at, first, chunk
+            if token.cancelled:
+                return
 
     def _open_output_meanwhile(self) -> None:
         """Open the output (if closed) on a helper thread while the first audio is made.
@@ -414,7 +445,7 @@ class Speaker:
         except ReaderError as exc:  # no device now: the real request will report it
             _LOGGER.debug("cannot open the output ahead: %s", exc)
         try:
-            stream = self._synth.stream(Utterance(job.text, job.voice, job.speed, self.as_written, self.lexicon), job.token, realtime=False)
+            stream = (c for _, _, c in self._chunks(job.text, job.voice, job.speed, job.token, realtime=False))
             made_s = 0.0
             for count, chunk in enumerate(stream, 1):
                 made_s += chunk.duration_s

@@ -114,6 +114,8 @@ class Utterance:
     as_written: frozenset[str] = frozenset()
     # Pronunciations to apply (text/lexicon.Lexicon; the user's and the shipped ones), or none.
     lexicon: Pronunciations | None = None
+    # The G2P's language ("fr", "ja"...; text/language.LANGUAGES); None: the voice's own.
+    language: str | None = None
 
 
 @dataclass(eq=False)

@@ -61,7 +61,7 @@ def test_one_pass_the_output_is_not_matched_again_and_the_first_entry_wins():
 
 def test_an_entry_for_one_language_applies_to_its_voices_only():
     entry = Entry("Paris", "Paree", language="fr")
-    assert applied([entry], "Paris", "fr-fr")[0] == "Paree"
+    assert applied([entry], "Paris", "fr")[0] == "Paree"
     assert applied([entry], "Paris", "en-us")[0] == "Paris"
     assert applied([Entry("tomato", "tomahto", language="en-gb")], "tomato", "en-us")[0] == "tomato"
 

@@ -380,3 +380,18 @@ def test_a_pronunciation_added_by_keyboard_is_saved_and_read_and_files_go_in_and
     exported.write_text('[{"match": "x"}]')
     dialog.lexicon.import_button.click()
     assert "Nothing imported" in dialog.status.text() and dialog.lexicon.entries() == (Entry("nginx", "engine x"),)
+
+
+def test_the_language_mode_is_chosen_by_keyboard_and_reaches_the_speaker(rig):
+    dialog = rig.open()
+    rig.key(Key.Key_R, Mod.AltModifier)  # &Read the text in (shares R with others: Qt cycles)
+    for _ in range(4):
+        if focused() is dialog.language:
+            break
+        rig.key(Key.Key_R, Mod.AltModifier)
+    assert focused() is dialog.language
+    rig.key(Key.Key_Down)  # the voice's language -> automatic
+    assert dialog.values().language_mode == "auto"
+    dialog.apply_button.setFocus()
+    rig.key(Key.Key_Space)
+    assert rig.saved()["language_mode"] == "auto" and rig.speaker.language_mode == "auto"

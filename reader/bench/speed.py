@@ -64,11 +64,11 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
     asked = (trials, utterances)
     trials, utterances = scaled(trials, pace), scaled(utterances, pace, least=10)
     slow = pace < 0.8 * IDLE_PACE  # fewer of the long measurements (the peer's too, run_bench)
-    # A slow machine reads 15 utterances of up to 20 words: memory growth shows by then (+4%
+    # A slow machine reads 12 utterances of up to 12 words: memory growth shows early (+4%
     # from 10 to 100 here), and 20 of up to 60 words took 200 s of a 15-minute bench there.
-    most_words = 20 if slow else 60
+    most_words = 12 if slow else 60
     if slow:
-        utterances = min(utterances, 15)
+        utterances = min(utterances, 12)
     sentence = [_first_chunk_s(synth, SENTENCE) for _ in range(trials)]
     paragraph = [_first_chunk_s(synth, PARAGRAPH) for _ in range(trials)]
     rtfs, audio_s = zip(*(_rtf(synth, PARAGRAPH) for _ in range(1 if slow else RTF_RUNS)))

@@ -151,6 +151,8 @@ class Controller:
         speaker.set_sentence_pause(settings.sentence_pause)
         speaker.as_written = frozenset(settings.read_as_written)
         speaker.lexicon = Lexicon.with_defaults(settings.lexicon)
+        speaker.language_mode = settings.language_mode
+        speaker.language_voices = settings.language_voices
 
     def _settings_changed(self, **fields) -> None:
         if self.on_settings_changed is not None:

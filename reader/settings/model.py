@@ -49,10 +49,15 @@ class Settings:
     read_as_written: tuple[str, ...] = ()
     # The user's pronunciations (text/lexicon.py), before the shipped ones.
     lexicon: tuple[Entry, ...] = ()
+    # "voice": read in the voice's language; "auto": each sentence in its own language, with
+    # the voice for that language (language_voices, else its first voice); or a language code.
+    language_mode: str = "voice"
+    language_voices: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # unknown keys, kept
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hotkeys", _frozen(self.hotkeys))
+        object.__setattr__(self, "language_voices", _frozen(self.language_voices))
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
 
@@ -126,6 +131,26 @@ def _lexicon(value: Any) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
+def _language_mode(value: Any) -> str:
+    from reader.text.language import LANGUAGES
+
+    if not isinstance(value, str) or value not in ("voice", "auto", *LANGUAGES):
+        raise ValueError(f"expected voice, auto or one of {', '.join(LANGUAGES)}, not {value!r}")
+    return value
+
+
+def _language_voices(value: Any) -> Mapping[str, str]:
+    """language -> voice, for automatic language mode (unknown languages dropped, logged)."""
+    from reader.text.language import LANGUAGES
+
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+        raise TypeError('expected an object of language: voice, e.g. {"fr": "ff_siwis"}')
+    unknown = sorted(set(value) - set(LANGUAGES))
+    if unknown:
+        _LOGGER.warning("settings: language_voices: unknown language(s) %s ignored", ", ".join(map(str, unknown)))
+    return _frozen({k: v.strip() for k, v in value.items() if k in LANGUAGES})
+
+
 def _hotkeys(value: Any) -> Mapping[str, str]:
     """Known actions only (others are dropped, logged); a missing action keeps its default,
     "" means no key."""
@@ -144,7 +169,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "voice": _text, "speed": _number(*SPEED_RANGE), "volume": _number(*VOLUME_RANGE),
     "sentence_pause": _number(*PAUSE_RANGE), "device": _device, "hotkeys": _hotkeys, "auto_read": _flag,
     "auto_read_max_chars": _count, "autostart": _flag, "speculate": _flag,
-    "read_as_written": _families, "lexicon": _lexicon,
+    "read_as_written": _families, "lexicon": _lexicon, "language_mode": _language_mode,
+    "language_voices": _language_voices,
 }
 assert set(CHECKS) == set(FIELDS)
 
@@ -238,6 +264,11 @@ def _parse_text(name: str, text: str) -> Any:
         raise ValueError(f"expected on or off, not {text!r}")
     if name == "read_as_written":  # "dates,units", "all", or "" for none
         return [part.strip() for part in text.split(",") if part.strip()]
+    if name == "language_voices":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise ValueError('expected a JSON object such as {"fr": "ff_siwis"}') from None
     if name == "lexicon":
         try:
             return json.loads(text)

@@ -24,6 +24,7 @@ from reader.synth import silence
 from reader.synth.words import FRAME_SAMPLES, WordFrames, pause_point, to_samples, word_frames
 from reader.text.g2p import Phonemes
 from reader.text.split import chunk_map, split_chunk, utterance_chunks
+from reader.text.language import LANGUAGES
 from reader.text.spoken import Reading
 from reader.types import (
     SAMPLE_RATE,
@@ -105,12 +106,13 @@ class SynthOptions:
 
 @dataclass(frozen=True)
 class _ChunkKey:
-    """A chunk's audio in the cache: the same text, voice and speed sound the same."""
+    """A chunk's audio in the cache: the same text, voice, speed and G2P language sound the same."""
 
     text: str
     ends_sentence: bool
     voice: str
     speed: float
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,17 @@ class Synthesizer:
         """Validate voice and speed up front so bad input fails before any work."""
         if not SPEED_RANGE[0] <= utterance.speed <= SPEED_RANGE[1]:
             raise ReaderError(f"speed {utterance.speed:g} is out of range {SPEED_RANGE[0]:g}-{SPEED_RANGE[1]:g}")
+        if utterance.language is not None and utterance.language not in LANGUAGES:
+            raise ReaderError(f"unknown language {utterance.language!r}; languages: {', '.join(LANGUAGES)}")
         return self.voices.spec(utterance.voice)
+
+    def language_of_voice(self, voice: str) -> str:
+        """The language a voice (or a blend: its first voice) reads in."""
+        return self.language_of(self.voices.spec(voice).primary)
+
+    def first_voice(self, language: str) -> str | None:
+        """The first voice (by name) that reads in language; None if there is none."""
+        return next((n for n in sorted(self.voices.names) if self.language_of(n) == language), None)
 
     def calibrate(self, voice: str, cancel: CancelToken | None = None) -> bool:
         """Make voice's norm prior if there is none yet: ~3 whole decodes, once per voice
@@ -247,7 +259,7 @@ class Synthesizer:
         """
         spec = self.check(utterance)
         pack = self.voices.pack(spec)
-        language = self.language_of(spec.primary)
+        language = utterance.language or self.language_of(spec.primary)
         cancel = cancel or CancelToken()
         prior = self.priors.get(str(spec)) if self.priors is not None else None
         playout = Playout() if realtime else None
@@ -300,7 +312,7 @@ class Synthesizer:
         and decoding it delays the first sound and costs ~4% more time on every later chunk."""
         cancel, speed = run.cancel, run.speed
         while not cancel.cancelled and (chunk := pieces.next()) is not None:
-            key = _ChunkKey(chunk.text, chunk.ends_sentence, str(run.spec), round(speed, 3))
+            key = _ChunkKey(chunk.text, chunk.ends_sentence, str(run.spec), round(speed, 3), run.reading.language)
             shaped = self.cache.get(key) if self.cache is not None else None
             if shaped is not None:
                 return chunk, iter([_Part(shaped.audio, True, self._in_source(shaped.words, chunk, run))])

@@ -155,6 +155,24 @@ def _chinese() -> G2P:
     return lambda text: Phonemes(g2p(text)[0])
 
 
+def _joined(parts: list[tuple[int, Phonemes]]) -> Phonemes:
+    """Phonemes of consecutive pieces of a text (each with where it starts in the text),
+    joined with a space, words kept."""
+    out: list[str] = []
+    words: list[PhonemeWord] = []
+    at = 0  # length of the phoneme string so far
+    for start, said in parts:
+        if not said.text:
+            continue
+        if out:
+            at += 1  # the space between pieces
+        words.extend(PhonemeWord(Span(w.span.start + start, w.span.end + start), w.start + at, w.end + at)
+                     for w in said.words)
+        out.append(said.text)
+        at += len(said.text)
+    return Phonemes(" ".join(out), tuple(words))
+
+
 def _with_sounds(convert: G2P) -> G2P:
     """convert, and a lexicon's sound marks replaced by their phonemes: the text between
     marks goes to convert piece by piece (a G2P with no way to take phonemes inline)."""
@@ -162,28 +180,51 @@ def _with_sounds(convert: G2P) -> G2P:
     def run(text: str) -> Phonemes:
         if not has_marks(text):
             return convert(text)
-        out: list[str] = []
-        words: list[PhonemeWord] = []
-        at = 0  # length of the phoneme string so far
+        parts = []
         for m in re.finditer(f"{_MARK.pattern}|[^{MARKS}]+", text):
             piece = m.group()
             if _MARK.fullmatch(piece):
-                said = Phonemes(sound_of(piece) or "", (PhonemeWord(Span(0, 1), 0, len(sound_of(piece) or "")),))
+                sound = sound_of(piece) or ""
+                parts.append((m.start(), Phonemes(sound, (PhonemeWord(Span(0, 1), 0, len(sound)),))))
             elif piece.strip():
-                said = convert(piece)
-            else:
-                continue
-            if not said.text:
-                continue
-            if out:
-                at += 1  # the space between pieces
-            words.extend(PhonemeWord(Span(w.span.start + m.start(), w.span.end + m.start()), w.start + at, w.end + at)
-                         for w in said.words)
-            out.append(said.text)
-            at += len(said.text)
-        return Phonemes(" ".join(out), tuple(words))
+                parts.append((m.start(), convert(piece)))
+        return _joined(parts)
 
     return run
+
+
+# Scripts whose words a language's G2P cannot read, and the language that reads them:
+# Latin words in Japanese, Mandarin or Hindi text are read as English, kana and Han in
+# Latin-script text as Japanese (with kana) or Mandarin, Devanagari as Hindi.
+_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SCRIPTS = {"latin": "A-Za-z\u00c0-\u024f", "cjk": _KANA + _HAN, "devanagari": "\u0900-\u097f"}
+_NATIVE = {"ja": "cjk", "zh": "cjk", "hi": "devanagari"}  # every other language: latin
+_SCRIPT_RUN = re.compile("|".join(f"(?P<{name}>[{chars}][{chars}\\d\\s'’.,-]*)" for name, chars in _SCRIPTS.items()))
+
+
+def script_pieces(text: str, language: str) -> list[tuple[int, int, str]]:
+    """text as [start, end) pieces with the language to read each in: language itself,
+    except for runs in a script it cannot read (see _SCRIPTS). One piece when all is native."""
+    native = _NATIVE.get(language, "latin")
+    pieces: list[tuple[int, int, str]] = []
+    for m in _SCRIPT_RUN.finditer(text):
+        script = m.lastgroup
+        if script == native:
+            continue
+        other = ("ja" if language == "ja" or re.search(f"[{_KANA}]", m.group()) else "zh") if script == "cjk" \
+            else "hi" if script == "devanagari" else "en-us"
+        end = m.start() + len(m.group().rstrip(" ,.-'’"))
+        pieces.append((m.start(), end, other))
+    out, at = [], 0
+    for start, end, other in pieces:  # the native text around them stays with language
+        if start > at:
+            out.append((at, start, language))
+        out.append((start, end, other))
+        at = end
+    if at < len(text) or not out:
+        out.append((at, len(text), language))
+    return out
 
 
 def _factory(language: str) -> Callable[[], G2P]:
@@ -218,9 +259,29 @@ class G2PBank:
             return self._loaded[language]
 
     def phonemize(self, text: str, language: str) -> Phonemes:
-        g2p = self.get(language)
-        with self._call_lock:
-            return g2p(text)
+        """text's phonemes in language; words in a script it cannot read are read in the
+        language of that script (script_pieces); a language whose G2P is not installed for
+        such a word leaves it out rather than fail the sentence."""
+        pieces = script_pieces(text, language)
+        if len(pieces) == 1:
+            g2p = self.get(language)
+            with self._call_lock:
+                return g2p(text)
+        parts = []
+        for start, end, piece_language in pieces:
+            piece = text[start:end]
+            if not piece.strip():
+                continue
+            try:
+                g2p = self.get(piece_language)
+            except ReaderError as exc:
+                if piece_language == language:
+                    raise
+                _LOGGER.debug("a %s word is left out: %s", piece_language, exc)
+                continue
+            with self._call_lock:
+                parts.append((start, g2p(piece)))
+        return _joined(parts)
 
     def warm(self, language: str) -> threading.Thread:
         """Load a language on a background thread; returns the (daemon) thread."""

@@ -148,7 +148,7 @@ def entry_from_json(data: Any) -> Entry:
         raise ValueError("phonemes, regex, case and whole_word are true or false")
     language = data.get("language")
     if language is not None and not isinstance(language, str):
-        raise ValueError("language is a language code such as \"en\" or \"fr-fr\"")
+        raise ValueError("language is a language code such as \"en\" or \"fr\"")
     entry = Entry(data["match"].strip() if not flags.get("regex") else data["match"], data["say"].strip(),
                   language=language or None, **flags)
     problem = entry.problem()

@@ -73,6 +73,13 @@ def _vocab() -> set[str] | None:
         return None
 
 
+# The language modes (settings: language_mode) as the window offers them.
+LANGUAGE_MODES = {"voice": "The voice's language", "auto": "Automatic, sentence by sentence",
+                  "en-us": "All in American English", "en-gb": "All in British English", "es": "All in Spanish",
+                  "fr": "All in French", "hi": "All in Hindi", "it": "All in Italian",
+                  "pt-br": "All in Brazilian Portuguese", "ja": "All in Japanese", "zh": "All in Mandarin"}
+
+
 class _Scroll(QScrollArea):
     """Asks for its content's full size: the window opens showing everything that fits."""
 
@@ -171,6 +178,9 @@ class SettingsDialog(QDialog):
         self.pause.setDecimals(1)
         self.pause.setSuffix(" s")
         self.device = QComboBox()
+        self.language = QComboBox()
+        for mode, title in LANGUAGE_MODES.items():
+            self.language.addItem(title, mode)
         grid = QGridLayout(box)
         grid.addWidget(labelled("&Speed:", self.speed, "Reading speed, 0.5 to 2 times normal. "
                                                        "Ctrl+Alt+Up and Down change it too."), 0, 0)
@@ -184,6 +194,10 @@ class SettingsDialog(QDialog):
         grid.addWidget(labelled("Output &device:", self.device,
                                 "Where the voice plays; System default follows the desktop's choice."), 1, 0)
         grid.addWidget(self.device, 1, 1, 1, 5)
+        grid.addWidget(labelled("&Read the text in:", self.language,
+                                "Automatic reads each sentence in its own language, with a voice of that "
+                                "language; or every sentence in the voice's language, or in one you choose."), 2, 0)
+        grid.addWidget(self.language, 2, 1, 1, 5)
         grid.setColumnStretch(6, 1)
         return box
 
@@ -256,7 +270,7 @@ class SettingsDialog(QDialog):
 
     def _set_tab_order(self) -> None:
         buttons = [self.buttons.layout().itemAt(i).widget() for i in range(self.buttons.layout().count())]
-        chain = [*self.voice.focus_chain(), self.speed, self.volume, self.pause, self.device,
+        chain = [*self.voice.focus_chain(), self.speed, self.volume, self.pause, self.device, self.language,
                  *self.recorders.values(), self.spoken, *self.lexicon.focus_chain(), self.auto_read, self.max_chars, self.autostart,
                  *[b for b in buttons if b is not None]]
         for first, second in itertools.pairwise(chain):
@@ -287,6 +301,7 @@ class SettingsDialog(QDialog):
         self.auto_read.setChecked(s.auto_read)
         self.max_chars.setValue(s.auto_read_max_chars)
         self.autostart.setChecked(s.autostart)
+        self.language.setCurrentIndex(max(0, self.language.findData(s.language_mode)))
         index = self.device.findData(s.device) if s.device else 0
         if index >= 0:
             self.device.setCurrentIndex(index)
@@ -299,6 +314,7 @@ class SettingsDialog(QDialog):
             device=self.device.currentData(), hotkeys={a: r.combo for a, r in self.recorders.items()},
             auto_read=self.auto_read.isChecked(), auto_read_max_chars=self.max_chars.value(),
             autostart=self.autostart.isChecked(), lexicon=self.lexicon.entries(),
+            language_mode=self.language.currentData(),
             read_as_written=tuple(item.data(Qt.ItemDataRole.UserRole) for item in map(
                 self.spoken.item, range(self.spoken.count())) if item.checkState() != Qt.CheckState.Checked))
 

@@ -24,7 +24,7 @@ Piece = str | Kept
 class Context:
     """What a rule may look at besides its match."""
 
-    language: str  # the voice's language code: "en-us", "en-gb", "fr-fr"...
+    language: str  # the voice's language code: "en-us", "en-gb", "fr"...
 
     @property
     def british(self) -> bool:
