@@ -57,7 +57,7 @@ def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 1
     if idle_s > 0:
         from reader.bench.idle import measure_idle
 
-        result["idle"] = measure_idle(min(idle_s, 20.0) if slow else idle_s)
+        result["idle"] = measure_idle(min(idle_s, 15.0) if slow else idle_s)
         done("idle")
     if peer:
         # On a slow machine its paragraph start alone takes 30-55 s: there it comes from its
@@ -77,7 +77,7 @@ def run_bench(threads: int | None = None, peer: bool = True, utterances: int = 1
         result["note"] = (f"slow machine (pace {ours['pace']:.2f}): fewer trials ({trials}; {min(trials, 2)} per "
                           "condition; 3 sentence starts for the peer, its paragraph start from its whole run), 12 "
                           f"utterances of up to 12 words for the memory figure, 4 reading sentences, "
-                          f"{min(idle_s, 20.0):g} s of idle measurement")
+                          f"{min(idle_s, 15.0):g} s of idle measurement")
     return result
 
 

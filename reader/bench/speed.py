@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from reader.bench.stats import IDLE_PACE, median, p95, rss_mb, scaled
+from reader.bench.stats import IDLE_PACE, MIN_TRIALS, median, p95, rss_mb, scaled
 from reader.bench.workload import PARAGRAPH, SENTENCE, VOICE
 
 # The paragraph takes ~17 s: one run is at the mercy of this VM's neighbours (0.35-0.38 seen).
@@ -64,6 +64,8 @@ def measure_ours(threads: int | None, utterances: int, trials: int):
     asked = (trials, utterances)
     trials, utterances = scaled(trials, pace), scaled(utterances, pace, least=10)
     slow = pace < 0.8 * IDLE_PACE  # fewer of the long measurements (the peer's too, run_bench)
+    if pace < 1.0:  # slower than real time: the fewest trials (a simulated one took 613 s with 4)
+        trials = MIN_TRIALS
     # A slow machine reads 12 utterances of up to 12 words: memory growth shows early (+4%
     # from 10 to 100 here), and 20 of up to 60 words took 200 s of a 15-minute bench there.
     most_words = 12 if slow else 60
