@@ -33,3 +33,14 @@ def test_numbers_dates_and_addresses_are_heard_as_a_reader_says_them(core):
     FIGURES["wer_kokoro_onnx"] = f"{wer_theirs:.3f}"
     assert wer_ours <= 0.6 * wer_theirs, (ours, theirs)
     assert wer_ours <= 0.1, list(zip(said, ours))
+
+
+def test_a_one_word_sentence_is_heard(core):
+    """A selection of one word: it was silent when its decode went in windows (issue 15, item 5)."""
+    silence = np.zeros(SAMPLE_RATE, np.float32)  # Whisper needs some room around a short clip
+    for word in ("Yes.", "Thanks.", "Wait."):
+        core.cache.clear()
+        audio = np.concatenate([c.samples for c in core.stream(Utterance(word, "af_heart"), realtime=False)])
+        assert float(np.sqrt(np.mean(audio * audio))) > 0.03, word
+        heard = asr.transcribe(np.concatenate([silence, audio, silence]), SAMPLE_RATE)
+        assert asr.normalize(heard) == asr.normalize(word), (word, heard)

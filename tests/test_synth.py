@@ -260,3 +260,19 @@ def test_a_repeat_from_the_cache_has_word_spans_in_the_new_text(tmp_path):
         assert spans.count("Hello") == spans.count("there") == 1, spans
         assert any(s.startswith("8") for s in spans), spans
     assert synth.cache.hits >= 1
+
+
+def test_a_short_first_sentence_is_decoded_whole_never_in_windows(tmp_path):
+    # With the voice's norm prior a windowed "Yes." came out silent (RMS 0.0000; whole: 0.09).
+    from reader.synth.synthesizer import MIN_WINDOWED_TOKENS
+
+    synth = _windowed(tmp_path, [0.01] * 6)
+    windowed = []
+    run_windows = synth.engine.run_windows
+    synth.engine.run_windows = lambda *a, **k: windowed.append(len(a[0])) or run_windows(*a, **k)
+    short = "Yes, thanks."  # the fake G2P: one token per letter and space
+    assert len(short) < MIN_WINDOWED_TOKENS
+    chunks = list(synth.stream(Utterance(short)))
+    assert windowed == [] and sum(len(c.samples) for c in chunks) > 0
+    list(synth.stream(Utterance(WINDOWED)))
+    assert windowed and windowed[0] >= MIN_WINDOWED_TOKENS  # a longer one still starts in windows

@@ -44,6 +44,10 @@ _LOGGER = logging.getLogger(__name__)
 # its last ~32 ms (soxr HQ, 24 to 48 kHz) until more follows, so a point nearer the end
 # would not be in the queue when the queue runs dry.
 _WAIT_MARGIN = round(0.05 * SAMPLE_RATE)
+# A chunk this short is decoded whole, never in windows: with the voice's norm prior a
+# one-word sentence came out silent (RMS 0.0000 for "Yes.", 0.0026 for "Thanks."; whole: 0.09)
+# and up to ~20 tokens near it (RMS 0.037 windowed, 0.074 whole); a whole decode of it is quick.
+MIN_WINDOWED_TOKENS = 24
 
 # Whole decodes whose norm statistics, averaged, are a voice's prior (windowed.py). Windowed
 # first sentences, 26 x 2 voices: DNSMOS P.808 4.052 with these 3, 4.019 with the first only
@@ -325,7 +329,8 @@ class Synthesizer:
             phonemes, token_ids = pieces.tokens(chunk)
             if not token_ids:  # nothing speakable, or cut again into smaller pieces
                 continue
-            if run.prior is not None and (first or self._late(len(token_ids), run)):
+            if (run.prior is not None and len(token_ids) >= MIN_WINDOWED_TOKENS
+                    and (first or self._late(len(token_ids), run))):
                 return chunk, self._windows(chunk, key, lambda t=(phonemes, token_ids): t, run, kept)
             try:
                 began = time.monotonic()
