@@ -384,7 +384,9 @@ class Speaker:
             index, sentence_span = -1, Span(0, 0)
             previous = None  # sentence index of the chunk before
             for at, first, chunk in self._chunks(text, job.voice, job.speed, token):
-                chunk = replace(chunk, sentence_index=chunk.sentence_index + first, span=_shift(chunk.span, at))
+                if at or first:  # a later language run: its spans and sentence numbers in the whole text
+                    chunk = replace(chunk, sentence_index=chunk.sentence_index + first, span=_shift(chunk.span, at),
+                                    words=tuple(replace(w, span=_shift(w.span, at)) for w in chunk.words))
                 pause = self.sentence_pause
                 if pause > 0 and previous is not None and chunk.sentence_index != previous:
                     # Written before the next chunk's mark, so its sentence event comes after the pause.

@@ -16,8 +16,8 @@ import numpy as np
 
 from tests.signals import REC_RATE, inserted_silence, worst_window
 
-# A child process reads the hypervisor's steal every 5 ms and prints each change with the
-# time (CLOCK_MONOTONIC, as time.monotonic() here): it needs no GIL of ours to keep time.
+# A child process reads the hypervisor's steal every 10 ms (the kernel's unit for it) and prints
+# each change with the time (CLOCK_MONOTONIC, as time.monotonic() here): it needs no GIL of ours.
 _SAMPLER = """
 import time
 last = None
@@ -27,7 +27,7 @@ while True:
     if stolen != last:
         print(time.monotonic(), stolen, flush=True)
         last = stolen
-    time.sleep(0.005)
+    time.sleep(0.01)
 """
 
 

@@ -43,8 +43,14 @@ class Tap:
     def check(self, utterance):
         return self.synth.check(utterance)
 
-    def stream(self, utterance, cancel=None):
-        for chunk in self.synth.stream(utterance, cancel):
+    def language_of_voice(self, voice):
+        return self.synth.language_of_voice(voice)
+
+    def first_voice(self, language):
+        return self.synth.first_voice(language)
+
+    def stream(self, utterance, cancel=None, *, realtime=True):
+        for chunk in self.synth.stream(utterance, cancel, realtime=realtime):
             self.chunks.append(chunk)
             self.times.append(time.monotonic())
             yield chunk
