@@ -171,20 +171,27 @@ def joined(chunks) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
-def worst_window(x: np.ndarray, run: np.ndarray, begin: int, window_s: float = 0.5,
-                 search: int = REC_RATE // 10) -> int:
-    """Index in x where the window of run that played least as made (played_runs' measure:
-    lowest correlation, then largest drift) begins, for run heard from `begin`."""
-    win, worst = int(window_s * REC_RATE), (2.0, 0, begin)
+def window_matches(x: np.ndarray, run: np.ndarray, begin: int, window_s: float = 0.5,
+                   search: int = REC_RATE // 10) -> list[tuple[int, int, float]]:
+    """(window start in run, its drift in x from where `begin` puts it, correlation) for each
+    window of run with sound, run heard from `begin`."""
+    win, rows = int(window_s * REC_RATE), []
     for s in range(0, len(run) - win // 2, win):
         seg = run[s:s + win]
         if np.sqrt(np.mean(seg * seg)) < 0.02:
             continue
         lo = max(0, begin + s - search)
         j, c = locate(seg, x[lo:begin + s + len(seg) + search])
-        drift = abs(lo + j - (begin + s))
-        worst = min(worst, (c if drift <= 48 else -1.0, -drift, begin + s))
-    return worst[2]
+        rows.append((s, lo + j - (begin + s), c))
+    return rows
+
+
+def worst_window(x: np.ndarray, run: np.ndarray, begin: int) -> int:
+    """Index in x where the window of run that played least as made (played_runs' measure:
+    lowest correlation, then largest drift) begins, for run heard from `begin`."""
+    rows = window_matches(x, run, begin)
+    worst = min(((c if abs(d) <= 48 else -1.0, -abs(d), s) for s, d, c in rows), default=(0, 0, 0))
+    return begin + worst[2]
 
 
 def inserted_silence(x: np.ndarray, run: np.ndarray, begin: int, window_s: float = 0.5,
@@ -195,14 +202,7 @@ def inserted_silence(x: np.ndarray, run: np.ndarray, begin: int, window_s: float
     run there. What a sound server does when a player's data comes a little late. None when
     the run differs in any other way (samples lost, repeated, changed)."""
     win = int(window_s * REC_RATE)
-    rows = []  # (window start in run, drift, correlation)
-    for s in range(0, len(run) - win // 2, win):
-        seg = run[s:s + win]
-        if np.sqrt(np.mean(seg * seg)) < 0.02:
-            continue
-        lo = max(0, begin + s - search)
-        j, c = locate(seg, x[lo:begin + s + len(seg) + search])
-        rows.append((s, lo + j - (begin + s), c))
+    rows = window_matches(x, run, begin, window_s, search)  # (window start in run, drift, correlation)
     good = [(s, d) for s, d, c in rows if c >= 0.95]
     bad = [s for s, d, c in rows if c < 0.95]
     after = [d for _, d in good if abs(d) > 1]
