@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from reader.text.language import DEVANAGARI, HAN, KANA, LATIN
 from reader.text.lexicon import MARKS, has_marks, sound_of
 from reader.types import ReaderError, Span
 
@@ -196,9 +197,7 @@ def _with_sounds(convert: G2P) -> G2P:
 # Scripts whose words a language's G2P cannot read, and the language that reads them:
 # Latin words in Japanese, Mandarin or Hindi text are read as English, kana and Han in
 # Latin-script text as Japanese (with kana) or Mandarin, Devanagari as Hindi.
-_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SCRIPTS = {"latin": "A-Za-z\u00c0-\u024f", "cjk": _KANA + _HAN, "devanagari": "\u0900-\u097f"}
+_SCRIPTS = {"latin": LATIN, "cjk": KANA + HAN, "devanagari": DEVANAGARI}
 _NATIVE = {"ja": "cjk", "zh": "cjk", "hi": "devanagari"}  # every other language: latin
 _SCRIPT_RUN = re.compile("|".join(f"(?P<{name}>[{chars}][{chars}\\d\\s'’.,-]*)" for name, chars in _SCRIPTS.items()))
 
@@ -212,7 +211,7 @@ def script_pieces(text: str, language: str) -> list[tuple[int, int, str]]:
         script = m.lastgroup
         if script == native:
             continue
-        other = ("ja" if language == "ja" or re.search(f"[{_KANA}]", m.group()) else "zh") if script == "cjk" \
+        other = ("ja" if language == "ja" or re.search(f"[{KANA}]", m.group()) else "zh") if script == "cjk" \
             else "hi" if script == "devanagari" else "en-us"
         end = m.start() + len(m.group().rstrip(" ,.-'’"))
         pieces.append((m.start(), end, other))

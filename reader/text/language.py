@@ -20,10 +20,15 @@ from reader.types import Span
 # Kokoro v1.0's languages (voice prefixes a b e f h i j p z), as the G2P names them.
 LANGUAGES = ("en-us", "en-gb", "es", "fr", "hi", "it", "pt-br", "ja", "zh")
 _LATIN = {"en": "en-us", "es": "es", "fr": "fr", "it": "it", "pt": "pt-br"}
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
-_LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# The scripts' letters, as character-class ranges (the G2P splits mixed text by them too).
+KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+DEVANAGARI = "\u0900-\u097f"
+LATIN = "A-Za-z\u00c0-\u024f"
+_KANA = re.compile(f"[{KANA}]")
+_HAN = re.compile(f"[{HAN}]")
+_DEVANAGARI = re.compile(f"[{DEVANAGARI}]")
+_LATIN_LETTERS = re.compile(f"[{LATIN}]")
 SURE = 0.9  # py3langid's probability (normalized over the five) a Latin sentence needs
 MIN_LETTERS = 12  # fewer Latin letters ("OK.", "Ciao!") say too little to tell
 _lock = threading.Lock()
