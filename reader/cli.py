@@ -21,7 +21,7 @@ from reader.daemon.ipc import COMMANDS
 from reader.types import SPEED_RANGE, ReaderError
 
 if TYPE_CHECKING:
-    from reader.text.lexicon import Entry, Lexicon
+    from reader.text.lexicon import Lexicon
 
 _LOGGER = logging.getLogger("reader.cli")
 DEMO_TEXT = "Hello! This is kokoro-reader. Select any text and press Control Alt R to hear it."
@@ -351,7 +351,8 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
     from reader.daemon import ipc
     from reader.engine.onnx import load_vocab
     from reader.settings.file import SettingsFile, config_path
-    from reader.text.lexicon import default_entries, entries_from_json, entries_to_json, entry_from_json
+    from reader.text.lexicon import (default_entries, entries_from_json, entries_to_json, entry_from_json,
+                                     first_problem, merged)
 
     file = SettingsFile(config_path())
     loaded = file.load(repair=False)
@@ -384,8 +385,7 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
                                    **({"language": args.language} if args.language else {})})
         except ValueError as exc:
             raise ReaderError(f"lexicon: {exc}") from None
-        _check_phonemes([new], load_vocab())
-        mine = [new, *(e for e in mine if e.match != new.match)]  # the newest wins where two match
+        added = (new,)
     elif command == "remove":
         kept = [e for e in mine if e.match != args.match]
         if len(kept) == len(mine):
@@ -398,10 +398,13 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
             raise ReaderError(f"cannot read {args.file}: {exc.strerror or exc}") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise ReaderError(f"{args.file}: {exc}") from None
-        _check_phonemes(added, load_vocab())
-        matches = {e.match for e in added}
-        mine = [*(e for e in mine if e.match not in matches), *added]
-        print(f"{len(added)} entries imported")
+    if command in ("add", "import"):
+        problem = first_problem(added, load_vocab())
+        if problem:
+            raise ReaderError(f"lexicon: {problem}")
+        mine = list(merged(mine, added))
+        if command == "import":
+            print(f"{len(added)} entries imported")
     try:
         reply = ipc.send("lexicon", entries=json.loads(entries_to_json(mine)))
     except ReaderError:  # no daemon: the file
@@ -412,13 +415,6 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
     if not reply.get("ok"):
         raise ReaderError(reply.get("error", "the daemon refused the lexicon"))
     return 0
-
-
-def _check_phonemes(entries: list[Entry] | tuple[Entry, ...], vocab) -> None:
-    for e in entries:
-        problem = e.problem(vocab)
-        if problem:
-            raise ReaderError(f"lexicon: {e.match!r}: {problem}")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -234,3 +234,15 @@ def test_the_daemon_takes_the_lexicon_as_a_setting():
             controller.command("lexicon", entries=[{"match": "nginx"}])
     finally:
         controller.close()
+
+
+def test_adding_or_importing_puts_the_new_first_and_replaces_the_same_match():
+    from reader.text.lexicon import first_problem, merged
+
+    mine = (Entry("a", "1"), Entry("b", "2"), Entry("c", "3"))
+    assert merged(mine, (Entry("b", "two"),)) == (Entry("b", "two"), Entry("a", "1"), Entry("c", "3"))
+    assert merged(mine, (Entry("d", "4"), Entry("a", "one"))) == (
+        Entry("d", "4"), Entry("a", "one"), Entry("b", "2"), Entry("c", "3"))
+    assert first_problem(mine) is None
+    assert first_problem((Entry("x", "y"), Entry("z", "qq", phonemes=True)), vocab={"q"}) is None
+    assert first_problem((Entry("x", "y"), Entry("z", "qw", phonemes=True)), vocab={"q"}) == "'z': not Kokoro phonemes: w"

@@ -191,6 +191,20 @@ def entries_to_json(entries: Iterable[Entry]) -> str:
     return json.dumps([entry_to_json(e) for e in entries], ensure_ascii=False, indent=1) + "\n"
 
 
+def merged(mine: Iterable[Entry], added: Iterable[Entry]) -> tuple[Entry, ...]:
+    """mine with added put first (the newest wins where two match) and replacing mine's
+    entries for the same match: what adding or importing does, wherever it is done."""
+    added = tuple(added)
+    matches = {e.match for e in added}
+    return (*added, *(e for e in mine if e.match not in matches))
+
+
+def first_problem(entries: Iterable[Entry], vocab: Iterable[str] | None = None) -> str | None:
+    """The first reason one of entries cannot be used, naming its word; None if all can."""
+    known = set(vocab) if vocab is not None else None
+    return next((f"{e.match!r}: {p}" for e in entries if (p := e.problem(known))), None)
+
+
 @functools.cache
 def default_entries() -> tuple[Entry, ...]:
     """The shipped lexicon: words the G2P gets wrong."""
@@ -229,4 +243,4 @@ class Lexicon:
 
 
 __all__ = ["Entry", "Lexicon", "first_word", "MARKS", "sound_mark", "sound_of", "has_marks", "entry_from_json",
-           "entry_to_json", "entries_from_json", "entries_to_json", "default_entries"]
+           "entry_to_json", "entries_from_json", "entries_to_json", "default_entries", "merged", "first_problem"]

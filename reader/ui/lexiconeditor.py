@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.text.lexicon import Entry, entries_from_json, entries_to_json
+from reader.text.lexicon import Entry, entries_from_json, entries_to_json, first_problem, merged
 from reader.ui.a11y import describe, labelled
 
 
@@ -178,13 +178,8 @@ class LexiconSection(QGroupBox):
         except ValueError as exc:
             self.message.emit(f"Not added: {exc}.")
             return
-        at = next((i for i, e in enumerate(self._entries) if e.match == entry.match), None)
-        if at is None:
-            self._entries.insert(0, entry)  # the newest first: it wins where two match
-            at = 0
-        else:
-            self._entries[at] = entry
-        self._show(at)
+        self._entries = list(merged(self._entries, (entry,)))
+        self._show(0)
         self.message.emit(f"{entry_label(entry)}: OK or Apply keeps it.")
 
     def _remove(self) -> None:
@@ -202,14 +197,13 @@ class LexiconSection(QGroupBox):
             return
         try:
             added = entries_from_json(Path(path).read_text(encoding="utf-8-sig"))
-            bad = [f"{e.match}: {p}" for e in added if (p := e.problem(self._vocab))]
-            if bad:
-                raise ValueError(bad[0])
+            problem = first_problem(added, self._vocab)
+            if problem:
+                raise ValueError(problem)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             self.message.emit(f"Nothing imported from {Path(path).name}: {exc}")
             return
-        matches = {e.match for e in added}
-        self._entries = [*(e for e in self._entries if e.match not in matches), *added]
+        self._entries = list(merged(self._entries, added))
         self._show()
         self.message.emit(f"{len(added)} pronunciations imported: OK or Apply keeps them.")
 
