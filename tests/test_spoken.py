@@ -348,8 +348,8 @@ def test_unclosed_markers_cost_linear_time():
     assert took < 20 * short + 0.05  # 10x the text: linear is ~10x, quadratic ~100x
 
 
-def test_other_languages_get_only_markup():
-    assert spoken_text("Le **3/4** du 2027-03-04", "fr-fr") == "Le 3/4 du 2027-03-04"
+def test_other_languages_get_markup_and_not_the_english_rules():
+    assert spoken_text("Le **3/4** du 2027-03-04", "fr") == "Le 3/4 du 2027-03-04"
 
 
 def test_every_spoken_character_keeps_a_span_of_the_users_text():

@@ -37,6 +37,7 @@ _REPLACE = {
     "\u2028": "\n", "\u2029": "\n\n",
     "\ufffd": "", "\ufffc": "",  # replacement / object replacement: decoding debris
 }
+_KEEP = frozenset("\u00ba\u00aa")  # ordinal signs (1.º, 1.ª): NFKC would make them the letters o, a
 # Invisible or unspeakable: controls, format chars (zero-width, bidi, soft hyphen, BOM),
 # surrogates, private use, unassigned, and enclosing marks (keycaps, circles).
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Me"})
@@ -153,6 +154,8 @@ def _pad(text: str, i: int, j: int, name: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def _clean_cluster(cluster: str) -> str:
     base = cluster[0]
+    if cluster in _KEEP:
+        return cluster
     if base not in _REPLACE and unicodedata.category(base)[0] in "CM":
         return ""  # a control/invisible char, or a combining mark with nothing to sit on
     if len(cluster) > 1 and (base in _REPLACE or base.isspace()):

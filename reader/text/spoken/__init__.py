@@ -7,7 +7,10 @@ words get the whole match's span, so word timings and highlights stay on the use
 
 Rules write digits where the G2P reads them well (misaki reads "14th" and "2027"), so a
 family is mostly about structure: which numbers, in which order, with which words between.
-English families run for English voices; markup runs for every language.
+Most rules are for English voices. Each language's G2P reads plain digits itself (espeak-ng,
+misaki's Japanese and Mandarin), so the rules for the others only make numbers plain: their
+grouping and decimal signs, signs, ordinals, times and currency signs (see numbers, times
+and currency). Markup runs for every language.
 """
 from __future__ import annotations
 
@@ -37,7 +40,6 @@ if TYPE_CHECKING:
 _ALL: tuple[tuple[str, tuple[Rule, ...]], ...] = tuple((m.__name__.rsplit(".", 1)[1], m.RULES) for m in (
     markup, web, dates, times, currency, units, numbers, roman, abbreviations, code))
 FAMILIES = tuple(name for name, _ in _ALL)  # what a user may turn off, in the order they run
-EVERY_LANGUAGE = frozenset({"markup"})  # the families that do not depend on the language
 
 
 def named(names) -> tuple[tuple[str, ...], list[str]]:
@@ -50,12 +52,12 @@ def named(names) -> tuple[tuple[str, ...], list[str]]:
 def speak(ct: CleanText, language: str, off: frozenset[str] = frozenset()) -> CleanText:
     """ct as read aloud in language, without the families in off."""
     context = Context(language)
-    english = language.startswith("en")
     for name, rules in _ALL:
-        if name in off or not (english or name in EVERY_LANGUAGE):
+        if name in off:
             continue
         for rule in rules:
-            ct = substitute(ct, rule, context)
+            if rule.applies(language):
+                ct = substitute(ct, rule, context)
     return ct
 
 

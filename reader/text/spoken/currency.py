@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.spoken.rule import Rule, kept
+from reader.text.spoken.rule import Kept, Rule, kept
 from reader.text.spoken.units import attributive
 
 _SYMBOLS = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen", "₹": "rupees", "₩": "won"}
@@ -53,3 +53,53 @@ RULES = (
                                 + r"))?|(?P<n2>" + _N + r")(?:\s?(?P<scale2>" + _SCALE + r"))?\s?(?P<code2>"
                                 + _CODE + r"))\b"), _code),
 )
+
+
+# -- Other languages: a currency sign's name in the voice's language, after the amount, as
+# said ("20 €" and "€20" are "20 euros"). (singular, plural) per sign.
+_NAMES = {
+    "es": {"€": ("euro", "euros"), "$": ("dólar", "dólares"), "£": ("libra", "libras"), "R$": ("real", "reales"),
+           "US$": ("dólar", "dólares")},
+    "fr": {"€": ("euro", "euros"), "$": ("dollar", "dollars"), "£": ("livre", "livres"), "R$": ("réal", "réaux"),
+           "US$": ("dollar", "dollars")},
+    "it": {"€": ("euro", "euro"), "$": ("dollaro", "dollari"), "£": ("sterlina", "sterline"), "R$": ("real", "real"),
+           "US$": ("dollaro", "dollari")},
+    "pt-br": {"€": ("euro", "euros"), "$": ("dólar", "dólares"), "£": ("libra", "libras"), "R$": ("real", "reais"),
+              "US$": ("dólar", "dólares")},
+    "hi": {"₹": ("रुपया", "रुपये"), "Rs": ("रुपया", "रुपये"), "Rs.": ("रुपया", "रुपये"), "$": ("डॉलर", "डॉलर"),
+           "€": ("यूरो", "यूरो"), "£": ("पाउंड", "पाउंड")},
+    "ja": {"¥": ("円", "円"), "$": ("ドル", "ドル"), "€": ("ユーロ", "ユーロ"), "£": ("ポンド", "ポンド")},
+    "zh": {"¥": ("元", "元"), "$": ("美元", "美元"), "€": ("欧元", "欧元"), "£": ("英镑", "英镑")},
+}
+_LOCAL_N = r"\d+(?:[., ]\d+)*"
+
+
+# Cents after a decimal comma: "20,50 €" is "20 euros con 50" (es).
+_CENTS = {"es": " con ", "fr": " ", "it": " e ", "pt-br": " e "}
+
+
+def _local(m, context):
+    language = context.language
+    sign = m.group("sym") or m.group("sym2")
+    amount = "n" if m.group("n") else "n2"
+    one, many = _NAMES[language][sign]
+    whole, comma, cents = m.group(amount).rpartition(",")
+    if not (language in _CENTS and comma and len(cents) == 2):
+        gap = "" if language in ("ja", "zh") else " "
+        return [kept(m, amount), gap, one if m.group(amount) == "1" else many]
+    start = m.start(amount)
+    said = [Kept(start, start + len(whole)), " ", one if whole == "1" else many]
+    if cents != "00":  # "2,05 €": "2 euro e 5"
+        said += [_CENTS[language], Kept(start + len(whole) + 1 + (cents[0] == "0"), m.end(amount))]
+    return said
+
+
+def _signs(language: str) -> str:
+    return "|".join(re.escape(s) for s in sorted(_NAMES[language], key=len, reverse=True))
+
+
+RULES += tuple(
+    # Only Latin letters and digits bound it: Japanese and Mandarin write words right after.
+    Rule("currency", re.compile(rf"(?<![A-Za-z0-9_$])(?:(?P<sym>{_signs(lang)})\s?(?P<n>{_LOCAL_N})|(?P<n2>{_LOCAL_N})"
+                                rf"\s?(?P<sym2>{_signs(lang)}))(?![A-Za-z0-9_$])"), _local, frozenset({lang}))
+    for lang in _NAMES)

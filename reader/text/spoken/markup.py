@@ -3,8 +3,11 @@ quote marks at line starts, and words hyphenated across a line break ("continu-\
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from reader.text.spoken.rule import Rule, kept
+
+_rule = partial(Rule, "markup", languages=None)  # markup is the same in every language
 
 
 def _inner(m, _):
@@ -13,12 +16,12 @@ def _inner(m, _):
 
 RULES = (
     # A word cut at a line's end: only with a line break, so "pre- and post-war" stays.
-    Rule("markup", re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])"), lambda m, _: ""),
+    _rule(re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])"), lambda m, _: ""),
     # ![alt](src) and [text](url): the text; misaki would read "(...)" as a pronunciation.
-    Rule("markup", re.compile(r"!?\[(?P<inner>[^\]\n]+)\]\([^)\s]*\)"), _inner),
-    Rule("markup", re.compile(r"`(?P<inner>[^`\n]+)`"), _inner),
-    Rule("markup", re.compile(r"(?<![\w*_~\\])(?P<mark>\*\*|__|\*|_|~~)(?=[^\s*_~])(?P<inner>[^\n]{0,200}?[^\s*_~\\])"
-                              r"(?P=mark)(?![\w*_~])"), _inner),
-    Rule("markup", re.compile(r"(?m)^[ \t]*(?:#{1,6}|>+|[-*+\u2022])[ \t]+"), lambda m, _: ""),
-    Rule("markup", re.compile(r"(?m)^[ \t]*(?:```\S*|-{3,}|\*{3,}|_{3,})[ \t]*$"), lambda m, _: ""),
+    _rule(re.compile(r"!?\[(?P<inner>[^\]\n]+)\]\([^)\s]*\)"), _inner),
+    _rule(re.compile(r"`(?P<inner>[^`\n]+)`"), _inner),
+    _rule(re.compile(r"(?<![\w*_~\\])(?P<mark>\*\*|__|\*|_|~~)(?=[^\s*_~])(?P<inner>[^\n]{0,200}?[^\s*_~\\])"
+                     r"(?P=mark)(?![\w*_~])"), _inner),
+    _rule(re.compile(r"(?m)^[ \t]*(?:#{1,6}|>+|[-*+\u2022])[ \t]+"), lambda m, _: ""),
+    _rule(re.compile(r"(?m)^[ \t]*(?:```\S*|-{3,}|\*{3,}|_{3,})[ \t]*$"), lambda m, _: ""),
 )

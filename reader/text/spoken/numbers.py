@@ -90,3 +90,87 @@ RULES = (
     Rule("numbers", re.compile(r"(?<![\w.:])(?P<a>\d+):(?P<b>\d+)(?![\w:]|\.\d)"),
          lambda m, _: [kept(m, "a"), " to ", kept(m, "b")]),
 )
+
+
+# -- Other languages: their G2P reads plain digits ("1500", "25") but not their grouping
+# ("1.500", "1 500", "1,00,000"), decimal commas ("3,5" is "3 , 5"), a minus sign or
+# ordinal signs ("3.º", "2e"). Rules write plain digits and the words between.
+
+ROMANCE = frozenset({"es", "fr", "it", "pt-br"})
+_NUM2WORDS = {"es": "es", "fr": "fr", "it": "it", "pt-br": "pt_BR"}
+_DECIMAL = {"es": "coma", "fr": "virgule", "it": "virgola", "pt-br": "vírgula", "hi": "दशमलव", "ja": "点"}
+_MINUS = {"es": "menos", "fr": "moins", "it": "meno", "pt-br": "menos", "hi": "माइनस", "ja": "マイナス", "zh": "负"}
+
+
+def ordinal_words(n: int, language: str, feminine: bool = False, short: bool = False) -> str:
+    """3 -> "tercero" / "troisième" / "terzo" / "terceiro"; feminine: "tercera" ("1.ª");
+    short: the form before a noun ("1.er piso": "primer")."""
+    from num2words import num2words  # misaki's dependency: already installed
+
+    words = num2words(n, lang=_NUM2WORDS[language], to="ordinal")
+    if feminine:
+        words = "première" if words == "premier" else re.sub(r"o\b", "a", words)
+    elif short:
+        words = re.sub(r"(prim|terc)ero\b", r"\1er", words)
+    return words
+
+
+def _leading_zeros(digits_: str) -> str:
+    """ "05" -> "0 5": a fraction's zeros are said ("3,05" is "3 coma 0 5")."""
+    zeros = len(digits_) - len(digits_.lstrip("0"))
+    return " ".join(["0"] * zeros + ([digits_[zeros:]] if digits_[zeros:] else []))
+
+
+def _plain_number(m, context):
+    """ "1.500,25" -> "1500 coma 25", "-5" -> "menos 5", "1,00,000" -> "100000"."""
+    language = context.language
+    whole = re.sub(r"\D", "", m.group("int"))
+    said = []
+    if m.group("sign"):
+        said.append(_MINUS[language] + ("" if language in ("ja", "zh") else " "))
+    said.append(kept(m, "int") if whole == m.group("int") else whole)
+    frac = m.groupdict().get("frac")
+    if frac:
+        said.append(f"{_DECIMAL[language]}{_leading_zeros(frac)}" if language == "ja" else
+                    f" {_DECIMAL[language]} {_leading_zeros(frac)}")
+    return said if len(said) > 1 or said[0] != kept(m, "int") else None
+
+
+def _ordinal(m, context):
+    mark = m.group("mark").lower()
+    feminine = mark in ("ª", "re", "ère", "ʳᵉ")
+    # Spanish drops the o of primero and tercero before a noun: "el 3.º piso", "el 1.er día".
+    before_noun = mark == "er" or bool(re.match(r"\s+[^\W\d]", m.string[m.end():]))
+    return ordinal_words(int(m.group("n")), context.language, feminine,
+                         short=before_noun and context.language == "es")
+
+
+# A sign counts only where a word or a number does not stand before it ("10-12" is a range).
+_SIGN = r"(?P<sign>(?<![\w.)])-\s?)?"
+_END = r"(?![\w%]|[.,]\d)"
+# Japanese and Mandarin write words right after numbers ("5度"): only Latin letters and
+# digits bound a number there.
+_CJK_BEFORE = r"(?<![A-Za-z0-9_.])(?<!\d,)"
+_CJK_END = r"(?![A-Za-z0-9_]|[.,]\d)"
+RULES += (
+    # Decimal comma; thousands with dots, or spaces in French ("1.500,25", "1 500", "-3,5").
+    Rule("numbers", re.compile(_SIGN + r"(?<![\w.,])(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?" + _END),
+         _plain_number, ROMANCE - {"fr"}),
+    Rule("numbers", re.compile(_SIGN + r"(?<![\w.,])(?P<int>\d{1,3}(?:[. ]\d{3})+|\d+)(?:,(?P<frac>\d+))?" + _END),
+         _plain_number, frozenset({"fr"})),
+    # Hindi: a decimal point, thousands with commas (Indian "1,00,000" too).
+    Rule("numbers", re.compile(_SIGN + r"(?<![\w.,])(?P<int>\d{1,3}(?:,\d{2,3})*,\d{3}|\d+)(?:\.(?P<frac>\d+))?"
+                               + r"(?![\w]|[.,]\d)"), _plain_number, frozenset({"hi"})),
+    Rule("numbers", re.compile(r"(?P<sign>(?<![A-Za-z0-9_.)])-)?" + _CJK_BEFORE + r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)"
+                               r"(?:\.(?P<frac>\d+))?" + _CJK_END), _plain_number, frozenset({"ja"})),
+    # Mandarin reads decimals itself ("3.5" is "三点五"); commas and the sign it does not.
+    Rule("numbers", re.compile(r"(?P<sign>(?<![A-Za-z0-9_.)])-)?" + _CJK_BEFORE + r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)"
+                               + r"(?![A-Za-z0-9_]|,\d{3}|\.\d)"), _plain_number, frozenset({"zh"})),
+    # Ordinals: "1.º", "3ª", "1.er" (es, it, pt); "2e", "1re" (fr; "XXIe" is left to roman).
+    Rule("numbers", re.compile(r"(?<![\w.,])(?P<n>\d{1,4})\.?(?P<mark>º|ª|er(?=\s))(?!\w)"), _ordinal,
+         frozenset({"es", "it", "pt-br"})),
+    Rule("numbers", re.compile(r"(?<![\w.,])(?P<n>\d{1,4})(?P<mark>e|ème|eme|er|re|ère|ʳᵉ)(?!\w)"), _ordinal,
+         frozenset({"fr"})),
+    # misaki's Japanese passes "%" through as a symbol Kokoro cannot say.
+    Rule("numbers", re.compile(r"(?<=\d)\s?[%％]"), lambda m, _: "パーセント", frozenset({"ja"})),
+)

@@ -32,6 +32,7 @@ class Context:
 
 
 Say = Callable[[re.Match, Context], Sequence[Piece] | str | None]
+ENGLISH = frozenset({"en-us", "en-gb"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class Rule:
     family: str  # what a user turns off ("dates", "units"...): the module's name
     pattern: re.Pattern
     say: Say  # the spoken form; None leaves the match as it is
+    languages: frozenset[str] | None = ENGLISH  # the voice languages it is for; None: every one
+
+    def applies(self, language: str) -> bool:
+        return self.languages is None or language in self.languages
 
 
 def kept(m: re.Match, group: int | str = 0) -> Kept:

@@ -40,3 +40,66 @@ RULES = (
                              + r"(?:(?P<sep>[:.])(?P<m>[0-5]\d)(?::[0-5]\d)?)?(?:\s?(?P<ap>[ap])\.?\s?m\b\.?)?(?![\w:]|\.\d)",
                              re.IGNORECASE), _time),
 )
+
+
+# -- Other languages: "12:30" is read "12 : 30" by their G2P. Each says it its own way.
+_KANA_HOURS = ("れいじ", "いちじ", "にじ", "さんじ", "よじ", "ごじ", "ろくじ", "しちじ", "はちじ", "くじ")
+_KANA_DIGITS = ("", "いち", "に", "さん", "よん", "ご", "ろく", "なな", "はち", "きゅう")
+# Minutes: ippun, nifun, sanpun, yonpun, gofun, roppun, nanafun, happun, kyuufun, juppun.
+_KANA_MINUTES = ("じゅっぷん", "いっぷん", "にふん", "さんぷん", "よんぷん", "ごふん", "ろっぷん", "ななふん",
+                 "はっぷん", "きゅうふん")
+
+
+def japanese_hour(h: int) -> str:
+    """The reading of h時 (0-24): misaki's Japanese says 4時 "yon toki", not "yoji"."""
+    tens = ("", "じゅう", "にじゅう")[h // 10]
+    return tens + (_KANA_HOURS[h % 10] if h % 10 else "じ") if h >= 10 else _KANA_HOURS[h]
+
+
+def japanese_minutes(m: int) -> str:
+    """The reading of m分 (1-59): the count changes the sound of 分 ("ippun", "sanpun")."""
+    tens = ("", "じゅう", "にじゅう", "さんじゅう", "よんじゅう", "ごじゅう")[m // 10]
+    if m % 10 == 0:
+        return tens[:-1] + "っぷん" if tens else ""  # juppun, nijuppun
+    return tens + _KANA_MINUTES[m % 10]
+
+
+def _local(m, context):
+    """ "12:30" as said in the voice's language (not Japanese: _japanese)."""
+    language = context.language
+    hour, minute = int(m.group("h")), int(m.group("m") or 0)
+    h = kept(m, "h") if m.group("h") == str(hour) else str(hour)
+    mm = kept(m, "m") if m.group("m") == str(minute) else str(minute)
+    if language == "zh":
+        return [h, "点"] + (["零" if minute < 10 else "", mm, "分"] if minute else [])
+    if language == "hi":
+        return [h, " बजकर ", mm, " मिनट"] if minute else [h, " बजे"]
+    if language == "fr":
+        return ["une heure" if hour == 1 else h, "" if hour == 1 else " heures"] + ([" ", mm] if minute else [])
+    if language == "pt-br" and not minute:
+        return ["uma hora"] if hour == 1 else [h, " horas"]
+    if not minute:
+        return [h, " en punto"] if language == "es" else [h]
+    return [h, " e " if language in ("it", "pt-br") else " y ", mm]
+
+
+def _japanese(m, _):
+    minute = int(m.group("m") or m.group("m2") or 0)
+    return japanese_hour(int(m.group("h"))) + (japanese_minutes(minute) if minute else "")
+
+
+RULES += (
+    # 12:30 everywhere; 12h30 and 12h in French and Portuguese; 12時30分 in Japanese.
+    Rule("times", re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-4]):(?P<m>[0-5]\d)(?::[0-5]\d)?(?![\w:]|[.,]\d)"),
+         _local, frozenset({"es", "fr", "it", "pt-br"})),
+    # Hindi: the बजे after a time is part of how it is said ("12 बजकर 30 मिनट").
+    Rule("times", re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-4]):(?P<m>[0-5]\d)(?::[0-5]\d)?(?:\s?बजे)?(?![\w:]|[.,]\d)"),
+         _local, frozenset({"hi"})),
+    Rule("times", re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-4])\s?h(?:\s?(?P<m>[0-5]\d))?(?!\w)"), _local,
+         frozenset({"fr", "pt-br"})),
+    Rule("times", re.compile(r"(?<![0-9:.])(?P<h>[01]?\d|2[0-4])(?::(?P<m>[0-5]\d)|時(?:(?P<m2>[0-5]?\d)分)?)"
+                             r"(?::[0-5]\d)?(?![0-9:])"), _japanese, frozenset({"ja"})),
+    Rule("times", re.compile(r"(?<![0-9:.])(?P<h>[01]?\d|2[0-4]):(?P<m>[0-5]\d)(?::[0-5]\d)?(?![0-9:])"), _local,
+         frozenset({"zh"})),
+)
+

@@ -1,0 +1,147 @@
+"""reader/text/spoken for the languages other than English: their G2P reads plain digits,
+so the rules make numbers plain (grouping, decimal signs, signs, ordinals, times, currency
+signs). One table per language: input, then the text handed to the G2P."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reader.text.normalize import clean
+from reader.text.spoken import speak, spoken_text
+
+TABLES = {
+    "es": {
+        "Pesa 3,5 kilos.": "Pesa 3 coma 5 kilos.",
+        "Vinieron 1.500 personas.": "Vinieron 1500 personas.",
+        "Un millón: 1.000.000.": "Un millón: 1000000.",
+        "Hace -5 grados.": "Hace menos 5 grados.",
+        "De 10-12 días.": "De 10-12 días.",
+        "Mide 3,05 metros.": "Mide 3 coma 0 5 metros.",
+        "Vive en el 3.º piso.": "Vive en el tercer piso.",
+        "Quedó 3.º.": "Quedó tercero.",
+        "Es la 1.ª vez.": "Es la primera vez.",
+        "El 1.er día.": "El primer día.",
+        "A las 12:30.": "A las 12 y 30.",
+        "A las 9:00.": "A las 9 en punto.",
+        "Cuesta 20 €.": "Cuesta 20 euros.",
+        "Cuesta €1.": "Cuesta 1 euro.",
+        "Son 1.500,50 €.": "Son 1500 euros con 50.",
+        "Son US$ 30.": "Son 30 dólares.",
+        "Nació en 1999.": "Nació en 1999.",
+        "El 50 % votó.": "El 50 % votó.",
+    },
+    "fr": {
+        "Il pèse 3,5 kilos.": "Il pèse 3 virgule 5 kilos.",
+        "Il y avait 1 500 personnes.": "Il y avait 1500 personnes.",
+        "Il fait -5 degrés.": "Il fait moins 5 degrés.",
+        "Au 3e étage.": "Au troisième étage.",
+        "La 1re fois.": "La première fois.",
+        "Le 2ème jour.": "Le deuxième jour.",
+        "Le 1er mai.": "Le premier mai.",
+        "À 12h30.": "À 12 heures 30.",
+        "À 14h.": "À 14 heures.",
+        "À 1h.": "À une heure.",
+        "À 9:05.": "À 9 heures 5.",
+        "Ça coûte 20 €.": "Ça coûte 20 euros.",
+        "Ça coûte 3,50 €.": "Ça coûte 3 euros 50.",
+    },
+    "it": {
+        "Pesa 3,5 chili.": "Pesa 3 virgola 5 chili.",
+        "Erano 1.500 persone.": "Erano 1500 persone.",
+        "Fa -5 gradi.": "Fa meno 5 gradi.",
+        "Al 3º piano.": "Al terzo piano.",
+        "La 3ª volta.": "La terza volta.",
+        "Alle 12:30.": "Alle 12 e 30.",
+        "Costa 20 €.": "Costa 20 euro.",
+        "Costa 2,05 €.": "Costa 2 euro e 5.",
+    },
+    "pt-br": {
+        "Pesa 3,5 quilos.": "Pesa 3 vírgula 5 quilos.",
+        "Eram 1.500 pessoas.": "Eram 1500 pessoas.",
+        "A 1ª vez.": "A primeira vez.",
+        "O 3º lugar.": "O terceiro lugar.",
+        "Às 12h30.": "Às 12 e 30.",
+        "Às 14h.": "Às 14 horas.",
+        "À 1h.": "À uma hora.",
+        "Custa R$ 20.": "Custa 20 reais.",
+        "Custa R$ 1.": "Custa 1 real.",
+        "Custa R$ 3,99.": "Custa 3 reais e 99.",
+        "Custa R$ 1.500,00.": "Custa 1500 reais.",
+    },
+    "hi": {
+        "1,00,000 लोग आए।": "100000 लोग आए।",
+        "3.5 किलो है।": "3 दशमलव 5 किलो है।",
+        "तापमान -5 है।": "तापमान माइनस 5 है।",
+        "12:30 बजे मिलो।": "12 बजकर 30 मिनट मिलो।",
+        "9:00 पर।": "9 बजे पर।",
+        "दाम ₹20 है।": "दाम 20 रुपये है।",
+        "दाम ₹1 है।": "दाम 1 रुपया है।",
+        "दाम Rs. 500 है।": "दाम 500 रुपये है।",
+    },
+    "ja": {
+        "1,000円です。": "1000円です。",
+        "3.5キロです。": "3点5キロです。",
+        "-5度です。": "マイナス5度です。",
+        "50%です。": "50パーセントです。",
+        "12時30分です。": "じゅうにじさんじゅっぷんです。",
+        "4時です。": "よじです。",
+        "9時です。": "くじです。",
+        "7:03です。": "しちじさんぷんです。",
+        "10時10分です。": "じゅうじじゅっぷんです。",
+        "1時1分です。": "いちじいっぷんです。",
+        "¥2000です。": "2000円です。",
+        "$20です。": "20ドルです。",
+        "2024年3月です。": "2024年3月です。",
+    },
+    "zh": {
+        "1,000元。": "1000元。",
+        "负数-5度。": "负数负5度。",
+        "3.5公斤。": "3.5公斤。",
+        "12:30见。": "12点30分见。",
+        "9:05见。": "9点零5分见。",
+        "9:00见。": "9点见。",
+        "¥20。": "20元。",
+        "$5。": "5美元。",
+    },
+}
+
+
+@pytest.mark.parametrize(("language", "text", "said"),
+                         [pytest.param(lang, t, s, id=f"{lang}:{t[:24]}") for lang, table in TABLES.items()
+                          for t, s in table.items()])
+def test_spoken_form(language, text, said):
+    assert spoken_text(text, language) == said
+
+
+def test_english_rules_stay_english_and_other_rules_stay_out_of_english():
+    assert spoken_text("It weighs 3,5 kg at 12:30 for €20.", "en-us") != spoken_text(
+        "It weighs 3,5 kg at 12:30 for €20.", "es")
+    assert spoken_text("Vinieron 1.500 personas.", "en-us") == "Vinieron 1.500 personas."
+    assert spoken_text("the 3e step", "en-us") == "the 3e step"
+
+
+def test_every_spoken_character_keeps_a_span_of_the_users_text():
+    text = "Son 1.500,50 € a las 12:30, el 3.º piso."
+    ct = speak(clean(text), "es")
+    assert ct.text == "Son 1500 euros con 50 a las 12 y 30, el tercer piso."
+    assert len(ct.origin) == len(ct.origin_end) == len(ct.text)
+    spans = {ct.text[i]: (ct.origin[i], ct.origin_end[i]) for i in range(len(ct.text)) if ct.text[i] in "5"}
+    assert text[slice(*spans["5"])] in "1.500,50 €"
+    tercer = ct.text.index("tercer")
+    assert text[ct.origin[tercer]:ct.origin_end[tercer]] == "3.º"
+
+
+_DIGITS_OR_SIGNS = re.compile(r"[0-9%€$¥₹]")
+
+
+@pytest.mark.parametrize("language", sorted(TABLES))
+def test_the_g2p_reads_every_spoken_form_without_digits_or_signs(language):
+    """What the rules hand over, the language's G2P turns into phonemes only: no digit,
+    percent or currency sign is left for Kokoro to skip."""
+    from reader.text.g2p import G2PBank
+
+    bank = G2PBank()
+    for text in TABLES[language]:
+        phonemes = bank.phonemize(spoken_text(text, language), language).text
+        assert not _DIGITS_OR_SIGNS.search(phonemes), (text, phonemes)
