@@ -84,12 +84,12 @@ TABLES = {
         "3.5キロです。": "3点5キロです。",
         "-5度です。": "マイナス5度です。",
         "50%です。": "50パーセントです。",
-        "12時30分です。": "じゅうにじさんじゅっぷんです。",
+        "12時30分です。": "じゅうにじ さんじゅっぷんです。",
         "4時です。": "よじです。",
         "9時です。": "くじです。",
-        "7:03です。": "しちじさんぷんです。",
-        "10時10分です。": "じゅうじじゅっぷんです。",
-        "1時1分です。": "いちじいっぷんです。",
+        "7:03です。": "しちじ さんぷんです。",
+        "10時10分です。": "じゅうじ じゅっぷんです。",
+        "1時1分です。": "いちじ いっぷんです。",
         "¥2000です。": "2000円です。",
         "$20です。": "20ドルです。",
         "2024年3月です。": "2024年3月です。",
@@ -145,3 +145,15 @@ def test_the_g2p_reads_every_spoken_form_without_digits_or_signs(language):
     for text in TABLES[language]:
         phonemes = bank.phonemize(spoken_text(text, language), language).text
         assert not _DIGITS_OR_SIGNS.search(phonemes), (text, phonemes)
+
+
+def test_japanese_times_are_read_with_the_counts_sounds():
+    """misaki's Japanese reads 4時 as "yon toki" and 1時1分 as "ichi ji ichi fun": the rule
+    hands it the readings ("yoji", "ippun")."""
+    from reader.text.g2p import G2PBank
+
+    bank = G2PBank()
+    said = {t: bank.phonemize(spoken_text(t, "ja"), "ja").text for t in ("4時です。", "1時1分です。", "12時30分です。")}
+    assert said["4時です。"].startswith("joʥi"), said
+    assert said["1時1分です。"].replace(" ", "").startswith("iʨiʥiiʔpɯɴ"), said
+    assert said["12時30分です。"].replace(" ", "").startswith("ʥɨːɲiʥisaɴʥɨʔpɯɴ"), said

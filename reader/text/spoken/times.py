@@ -85,7 +85,8 @@ def _local(m, context):
 
 def _japanese(m, _):
     minute = int(m.group("m") or m.group("m2") or 0)
-    return japanese_hour(int(m.group("h"))) + (japanese_minutes(minute) if minute else "")
+    # A space: misaki's Japanese splits "いちじいっぷん" as "ichi jii ppun".
+    return japanese_hour(int(m.group("h"))) + (" " + japanese_minutes(minute) if minute else "")
 
 
 RULES += (
