@@ -35,6 +35,7 @@ from reader.types import (
     ReaderError,
     Span,
     Utterance,
+    Word,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class _Job:
     start_sentence: int = 0  # resolved by the worker (cheap there, off the caller's thread)
     start_offset: int | None = None  # wins over start_sentence; sentence_base then applies
     sentence_base: int = 0
+    utterance: int = 0  # the say() it comes from: kept when a jump or speed change restarts the text
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class _Chunk:
     sentence_index: int
     span: Span  # of the chunk: set_speed() restarts here
     sentence_span: Span  # of the whole sentence: what the events report
+    words: tuple[Word, ...] = ()  # the chunk's words, spans in the job's text, samples from its start
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,24 @@ class Speaker:
         """(index, span) of the sentence heard last, or None."""
         return self._sentence
 
+    def heard_word(self) -> tuple[int, Span] | None:
+        """(number of the text being read, span of the word heard now in it), from what the
+        sink has played: between two words, the one before; None when no word is heard yet.
+        The number goes up with every say(); jumps and speed changes keep it."""
+        heard = self._sink.heard()
+        if heard is None:
+            return None
+        mark, at = heard
+        with self._lock:
+            if not isinstance(mark, _Chunk) or mark.generation != self._generation:
+                return None
+        word = None
+        for w in mark.words:
+            if w.start > at:
+                break
+            word = w
+        return None if word is None else (mark.job.utterance, word.span)
+
     def say(self, text: str, voice: str | None = None, speed: float | None = None) -> None:
         """Replace whatever is playing with text. Bad voice/speed raise ReaderError here."""
         voice, speed = voice or self.voice, self.speed if speed is None else speed
@@ -201,7 +222,8 @@ class Speaker:
         with self._lock:
             self._cancel_prepare_locked(keep=(text, voice, speed))
             generation = self._restart_locked()
-            self._post_locked(_Job(generation, self._next_sequence(), text, voice, speed))
+            sequence = self._next_sequence()
+            self._post_locked(_Job(generation, sequence, text, voice, speed, utterance=sequence))
             self._set_state_locked(State.SPEAKING)
 
     def prepare(self, text: str) -> None:
@@ -397,7 +419,8 @@ class Speaker:
                 while index < chunk.sentence_index:
                     index, sentence_span = next(spans, (chunk.sentence_index, chunk.span))
                 mark = _Chunk(job.generation, job, chunk.sentence_index + base, _shift(chunk.span, offset),
-                              _shift(sentence_span, offset))
+                              _shift(sentence_span, offset),
+                              tuple(replace(w, span=_shift(w.span, offset)) for w in chunk.words))
                 if not self._sink.write(chunk.samples, job.generation, mark, ends_word=chunk.ends_word,
                                         wait_at=chunk.wait_at):
                     return  # flushed: a newer generation took over

@@ -2,6 +2,7 @@
 autostart entry. Fakes stand in for the Speaker and the desktop's selection."""
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -58,6 +59,7 @@ class FakeSpeaker:
         self.calls: list[tuple] = []
         self.speed = 1.0
         self.pace: float | None = None
+        self.word = None  # what heard_word() answers
         self.called = threading.Semaphore(0)
 
     def _record(self, *call) -> None:
@@ -69,6 +71,9 @@ class FakeSpeaker:
 
     def prepare(self, text):
         self._record("prepare", text)
+
+    def heard_word(self):
+        return self.word
 
     def faster(self):
         self.speed = round(self.speed + 0.1, 2)
@@ -399,3 +404,15 @@ def test_status_gives_the_pace_and_the_tooltip_says_when_speech_cannot_keep_up(c
     speaker.pace = 3.2  # keeps up again: the notice goes
     controller.sentence_started(1, Span(6, 9))
     assert controller.command("status")["pace"] == 3.2 and controller.status.message == ""
+
+
+def test_status_names_the_word_heard_now_and_its_texts_number(control):
+    controller, _, _ = control
+    status = controller.command("status")
+    assert status["word"] is None and status["utterance"] is None  # still loading
+    speaker = FakeSpeaker()
+    controller.attach(speaker)
+    speaker.word = (3, Span(4, 9))
+    status = controller.command("status")
+    assert status["word"] == [4, 9] and status["utterance"] == 3
+    assert json.loads(json.dumps(status)) == status  # goes over the socket as it is

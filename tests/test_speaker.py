@@ -200,3 +200,66 @@ def test_sentence_pause_is_clamped(rig):
     assert speaker.sentence_pause == 0.0
     speaker.set_sentence_pause(60)
     assert speaker.sentence_pause == PAUSE_RANGE[1]  # the settings' limit, one home: reader.types
+
+
+def _words_heard(speaker, sink, events, until) -> list[tuple[int, str]]:
+    """Play block by block; the words heard_word() names, in order, each once."""
+    seen: list[tuple[int, str]] = []
+    for _ in range(10_000):
+        sink.advance(sink.block)
+        heard = speaker.heard_word()
+        if heard is not None and (not seen or seen[-1][0] != heard[0] or seen[-1][1] != TEXT[heard[1].start:heard[1].end]):
+            seen.append((heard[0], TEXT[heard[1].start:heard[1].end]))
+        if until():
+            return seen
+        if not sink.queued:
+            events.wait_for("state", "speaking")  # the worker has more to write: let it
+            sink.producer_waiting.wait(0.005)
+    raise AssertionError(f"did not finish; heard {seen}")
+
+
+def test_the_word_heard_now_follows_the_audio_in_the_users_text(rig):
+    """heard_word() names every word of the text in order while it plays, under one number
+    per say(); a previous-sentence jump keeps the number, a new say() takes the next."""
+    speaker, sink, events, _ = rig
+    assert speaker.heard_word() is None
+    idle = lambda: speaker.state is State.IDLE  # noqa: E731 (set when the end is played)
+    speaker.say(TEXT)
+    seen = _words_heard(speaker, sink, events, idle)
+    words = TEXT.replace(".", "").split()
+    assert seen == [(1, w) for w in words]
+    speaker.say(TEXT)
+    seen = _words_heard(speaker, sink, events, lambda: (speaker.sentence or (0,))[0] == 1)
+    assert seen[:5] == [(2, w) for w in words[:5]]
+    speaker.previous_sentence()  # within RESTART_WINDOW_S of its start: back to sentence 0
+    seen = _words_heard(speaker, sink, events, idle)
+    assert seen == [(2, w) for w in words]
+    speaker.say(TEXT)
+    _words_heard(speaker, sink, events, lambda: speaker.heard_word() is not None)
+    speaker.stop()
+    assert speaker.heard_word() is None
+
+
+def test_what_is_heard_lags_what_is_played_by_the_output_latency():
+    class LateSink(FakeSink):
+        late_s = 0.0
+
+        @property
+        def latency(self) -> float:
+            return self.late_s
+
+    sink = LateSink()
+    assert sink.heard() is None
+    sink.write(np.full(4800, 0.1, np.float32), 0, "a")
+    sink.write(np.full(4800, 0.1, np.float32), 0, "b")
+    sink.advance(2400)
+    assert sink.heard() == ("a", 2400)
+    sink.late_s = 0.05  # 1200 samples still on their way to the ear
+    assert sink.heard() == ("a", 1200)
+    sink.advance(4800)  # 7200 played: 6000 heard, 1200 of them into b
+    assert sink.heard() == ("b", 1200)
+    sink.pause()
+    sink.advance(480)  # paused: the output played out what it held
+    assert sink.heard()[0] == "b" and sink.heard()[1] >= 2400
+    sink.flush(1)
+    assert sink.heard() is None

@@ -50,6 +50,8 @@ class BufferedSink:
         self._epoch = 0  # bumped by flush and by output failure: writes and drains in flight give up
         self._flush_seq = 0
         self._marks: collections.deque = collections.deque()  # (ring position, mark), in order
+        # The last marks played, (ring position, mark): heard() looks back past the device's latency.
+        self._reached: collections.deque = collections.deque(maxlen=8)
         self._errors: collections.deque[str] = collections.deque()
         self._drain_target: int | None = None  # drain(): the ring position to play up to
         self._drain_due: float | None = None  # when the drained ring will have been heard
@@ -258,6 +260,7 @@ class BufferedSink:
         """Give up writes, drains and marks in flight. Lock held."""
         self._epoch += 1
         self._marks.clear()
+        self._reached.clear()
         self._resampler.reset()
         self._drain_target = self._drain_due = None
         self._wake_at = _NEVER
@@ -330,6 +333,25 @@ class BufferedSink:
         return samples / renderer.rate
 
     # -- event side --------------------------------------------------------------------------
+    def heard(self) -> tuple[object, int] | None:
+        """What is being heard now: the last mark whose first sample has been heard, and how
+        many of the samples written after it (at input_rate) have been heard since. The
+        output's latency is taken off while it plays (a paused or dry output has played out
+        what it held). None before any mark, or after a flush. Any thread."""
+        with self._lock:
+            ring, renderer, rate = self._ring, self._renderer, self._rate
+            if ring is None or not rate:
+                return None
+            at = ring.read - (round(self.latency * rate) if renderer is not None and renderer.sounding else 0)
+            found = None
+            for position, mark in (*self._reached, *self._marks):
+                if position > at:
+                    break
+                found = (position, mark)
+            if found is None:
+                return None
+            return found[1], round((at - found[0]) * self.input_rate / rate)
+
     def _report(self, message: str) -> None:
         """Queue an error event for on_error (messages never hold user text)."""
         _LOGGER.warning("%s", message)
@@ -359,6 +381,7 @@ class BufferedSink:
             if self._ring is not None:
                 read = self._ring.read
                 while self._marks and self._marks[0][0] < read:
+                    self._reached.append(self._marks[0])
                     marks.append(self._marks.popleft()[1])
                 target = self._drain_target
                 if target is not None and read >= target:
@@ -366,6 +389,7 @@ class BufferedSink:
                     due = self._drain_due or now + self._drain_delay()
                     if now >= due:
                         while self._marks and self._marks[0][0] <= target:  # empty writes at the end
+                            self._reached.append(self._marks[0])
                             marks.append(self._marks.popleft()[1])
                         self._drained_to, self._drain_target, due = target, None, None
                         self._played.notify_all()

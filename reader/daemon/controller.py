@@ -192,7 +192,11 @@ class Controller:
         """Do a command of AT_ONCE now on this thread (status answers at once), queue the
         others for the commands thread. Thread-safe, never waits for a queued command."""
         if name == "status":
-            return {"ok": True, **self._status.as_dict()}
+            speaker = self._speaker
+            heard = speaker.heard_word() if speaker is not None else None
+            # The word heard now, as [start, end) in the text being read, and that text's number.
+            return {"ok": True, **self._status.as_dict(), "utterance": heard[0] if heard else None,
+                    "word": [heard[1].start, heard[1].end] if heard else None}
         if name not in ACTIONS:
             raise ReaderError(f"unknown command {name!r}")
         if name == "say" and not str(args.get("text", "")).strip():
