@@ -11,8 +11,10 @@ from __future__ import annotations
 import enum
 import logging
 import queue
+import re
 import threading
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -74,6 +76,30 @@ class Listener:
         pass
 
 
+@dataclass(frozen=True)
+class Heard:
+    """What the listener hears now. utterance: the text's number, one per say() (jumps and
+    speed changes keep it); text: the whole text being read (kept in memory only); sentence
+    and word: their spans in it (word None before the first word of a part)."""
+
+    utterance: int
+    text: str
+    sentence: Span
+    word: Span | None
+
+
+# A word for next_word()/previous_word(): letters and digits, joined by apostrophes or hyphens.
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+
+
+def word_start(text: str, offset: int) -> int:
+    """The start of the word at offset, or of the next word when offset is between words."""
+    for m in _WORD.finditer(text, max(0, offset - 200)):
+        if m.end() > offset:  # the word offset is in, or the first after it
+            return m.start()
+    return len(text)
+
+
 class Synth(Protocol):
     pace: PaceMeter  # how fast the model makes speech now
     cache: ChunkCache | None  # where prepare() keeps audio; None: prepare() does nothing
@@ -100,7 +126,7 @@ class _Job:
     speed: float
     start_sentence: int = 0  # resolved by the worker (cheap there, off the caller's thread)
     start_offset: int | None = None  # wins over start_sentence; sentence_base then applies
-    sentence_base: int = 0
+    sentence_base: int | None = 0  # None: the index of the sentence at start_offset
     utterance: int = 0  # the say() it comes from: kept when a jump or speed change restarts the text
 
 
@@ -197,10 +223,9 @@ class Speaker:
         """(index, span) of the sentence heard last, or None."""
         return self._sentence
 
-    def heard_word(self) -> tuple[int, Span] | None:
-        """(number of the text being read, span of the word heard now in it), from what the
-        sink has played: between two words, the one before; None when no word is heard yet.
-        The number goes up with every say(); jumps and speed changes keep it."""
+    def heard(self) -> Heard | None:
+        """What is being heard now, from what the sink has played (its latency taken off):
+        the text, its sentence and word; None when nothing of a text is heard."""
         heard = self._sink.heard()
         if heard is None:
             return None
@@ -209,11 +234,11 @@ class Speaker:
             if not isinstance(mark, _Chunk) or mark.generation != self._generation:
                 return None
         word = None
-        for w in mark.words:
+        for w in mark.words:  # between two words: the one before
             if w.start > at:
                 break
             word = w
-        return None if word is None else (mark.job.utterance, word.span)
+        return Heard(mark.job.utterance, mark.job.text, mark.sentence_span, word.span if word else None)
 
     def say(self, text: str, voice: str | None = None, speed: float | None = None) -> None:
         """Replace whatever is playing with text. Bad voice/speed raise ReaderError here."""
@@ -280,6 +305,37 @@ class Speaker:
             if self._sentence is not None and self._clock() - self._heard_since < RESTART_WINDOW_S:
                 index -= 1
             self._jump_locked(max(0, index))
+
+    def read_from(self, offset: int) -> None:
+        """Read the current text on from the word at character offset: the reading view's
+        click and Enter, next and previous word. Plays even when paused."""
+        with self._lock:
+            job = self._job
+            if job is None:
+                return
+            paused = self._state is State.PAUSED
+            generation = self._restart_locked()
+            self._post_locked(replace(job, generation=generation, sequence=self._next_sequence(),
+                                      start_offset=max(0, min(offset, len(job.text))), sentence_base=None))
+            self._set_state_locked(State.SPEAKING)
+            if paused:
+                self._sink.resume()
+
+    def next_word(self) -> None:
+        self._step_word(1)
+
+    def previous_word(self) -> None:
+        self._step_word(-1)
+
+    def _step_word(self, step: int) -> None:
+        heard = self.heard()
+        if heard is None or heard.word is None:
+            return
+        starts = [m.start() for m in _WORD.finditer(heard.text)]
+        here = bisect_right(starts, heard.word.start) - 1
+        to = here + step
+        if 0 <= to < len(starts):
+            self.read_from(starts[to])
 
     def set_speed(self, speed: float) -> None:
         """Takes effect from the chunk being heard, re-synthesized at the new speed."""
@@ -512,7 +568,15 @@ class Speaker:
     def _start_of(self, job: _Job) -> tuple[int | None, int]:
         """(character offset, index of the sentence there); None when past the end."""
         if job.start_offset is not None:
-            return job.start_offset, job.sentence_base
+            if job.sentence_base is not None:
+                return job.start_offset, job.sentence_base
+            offset = word_start(job.text, job.start_offset)  # read_from(): here, off the caller's thread
+            index = 0
+            for sentence in sentences(job.text):
+                if sentence.span.start > offset:
+                    break
+                index = sentence.index
+            return offset, index
         if job.start_sentence == 0:
             return 0, 0
         for sentence in sentences(job.text):

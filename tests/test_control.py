@@ -59,7 +59,7 @@ class FakeSpeaker:
         self.calls: list[tuple] = []
         self.speed = 1.0
         self.pace: float | None = None
-        self.word = None  # what heard_word() answers
+        self.now_heard = None  # what heard() answers
         self.called = threading.Semaphore(0)
 
     def _record(self, *call) -> None:
@@ -72,15 +72,16 @@ class FakeSpeaker:
     def prepare(self, text):
         self._record("prepare", text)
 
-    def heard_word(self):
-        return self.word
+    def heard(self):
+        return self.now_heard
 
     def faster(self):
         self.speed = round(self.speed + 0.1, 2)
         self._record("faster")
 
     def __getattr__(self, name):
-        if name in ("pause", "resume", "toggle", "stop", "next_sentence", "previous_sentence", "slower"):
+        if name in ("pause", "resume", "toggle", "stop", "next_sentence", "previous_sentence", "next_word",
+                    "previous_word", "slower"):
             return lambda: self._record(name)
         raise AttributeError(name)
 
@@ -412,7 +413,9 @@ def test_status_names_the_word_heard_now_and_its_texts_number(control):
     assert status["word"] is None and status["utterance"] is None  # still loading
     speaker = FakeSpeaker()
     controller.attach(speaker)
-    speaker.word = (3, Span(4, 9))
+    from reader.speaker import Heard
+
+    speaker.now_heard = Heard(3, "Say these words.", Span(0, 16), Span(4, 9))
     status = controller.command("status")
     assert status["word"] == [4, 9] and status["utterance"] == 3
     assert json.loads(json.dumps(status)) == status  # goes over the socket as it is

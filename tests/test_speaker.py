@@ -203,13 +203,16 @@ def test_sentence_pause_is_clamped(rig):
 
 
 def _words_heard(speaker, sink, events, until) -> list[tuple[int, str]]:
-    """Play block by block; the words heard_word() names, in order, each once."""
+    """Play block by block; the words heard() names, in order, each once."""
     seen: list[tuple[int, str]] = []
     for _ in range(10_000):
         sink.advance(sink.block)
-        heard = speaker.heard_word()
-        if heard is not None and (not seen or seen[-1][0] != heard[0] or seen[-1][1] != TEXT[heard[1].start:heard[1].end]):
-            seen.append((heard[0], TEXT[heard[1].start:heard[1].end]))
+        heard = speaker.heard()
+        if heard is not None and heard.word is not None:
+            assert heard.text == TEXT and heard.sentence.start <= heard.word.start < heard.word.end <= heard.sentence.end
+            now = (heard.utterance, TEXT[heard.word.start:heard.word.end])
+            if not seen or seen[-1] != now:
+                seen.append(now)
         if until():
             return seen
         if not sink.queued:
@@ -219,10 +222,10 @@ def _words_heard(speaker, sink, events, until) -> list[tuple[int, str]]:
 
 
 def test_the_word_heard_now_follows_the_audio_in_the_users_text(rig):
-    """heard_word() names every word of the text in order while it plays, under one number
+    """heard() names every word of the text in order while it plays, under one number
     per say(); a previous-sentence jump keeps the number, a new say() takes the next."""
     speaker, sink, events, _ = rig
-    assert speaker.heard_word() is None
+    assert speaker.heard() is None
     idle = lambda: speaker.state is State.IDLE  # noqa: E731 (set when the end is played)
     speaker.say(TEXT)
     seen = _words_heard(speaker, sink, events, idle)
@@ -235,9 +238,29 @@ def test_the_word_heard_now_follows_the_audio_in_the_users_text(rig):
     seen = _words_heard(speaker, sink, events, idle)
     assert seen == [(2, w) for w in words]
     speaker.say(TEXT)
-    _words_heard(speaker, sink, events, lambda: speaker.heard_word() is not None)
+    _words_heard(speaker, sink, events, lambda: speaker.heard() is not None)
     speaker.stop()
-    assert speaker.heard_word() is None
+    assert speaker.heard() is None
+
+
+def test_next_and_previous_word_and_reading_from_a_word(rig):
+    speaker, sink, events, _ = rig
+    idle = lambda: speaker.state is State.IDLE  # noqa: E731
+    speaker.say(TEXT)
+    _words_heard(speaker, sink, events, lambda: speaker.heard() is not None and speaker.heard().word is not None
+                 and TEXT[speaker.heard().word.start:].startswith("is"))
+    speaker.next_word()  # from "is" to "here"
+    assert _words_heard(speaker, sink, events, lambda: speaker.heard() is not None
+                        and speaker.heard().word is not None)[0] == (1, "here")
+    speaker.previous_word()  # back to "is"
+    seen = _words_heard(speaker, sink, events, lambda: speaker.heard() is not None and speaker.heard().word is not None)
+    assert seen[0] == (1, "is")
+    speaker.pause()
+    speaker.read_from(TEXT.index("Third"))  # a click in the reading view: plays, even paused
+    seen = _words_heard(speaker, sink, events, idle)
+    assert seen == [(1, "Third"), (1, "and"), (1, "last")]
+    events.wait_for("finished")
+    assert [e for e in events.events if e[0] == "sentence"][-1] == ("sentence", 2)  # its number in the text
 
 
 def test_what_is_heard_lags_what_is_played_by_the_output_latency():

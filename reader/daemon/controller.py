@@ -26,7 +26,7 @@ from reader.types import ReaderError, Span
 _LOGGER = logging.getLogger(__name__)
 
 ACTIONS = ("read-selection", "read-clipboard", "pause", "resume", "toggle", "stop", "next", "previous",
-           "faster", "slower", "say", "auto-read", "settings", "quit", "lexicon")
+           "next-word", "previous-word", "faster", "slower", "say", "auto-read", "settings", "view", "quit", "lexicon")
 # Commands that only post to the Speaker: done on the caller's thread, never queued behind a
 # read-selection that is still capturing the selection or a setting being saved.
 AT_ONCE = ("pause", "resume", "toggle", "stop")
@@ -74,6 +74,7 @@ class Controller:
         self._stops = 0  # stop commands so far
         self._read_lock = threading.Lock()  # orders a read's say() with a stop
         self.on_settings: Callable[[], None] | None = None  # set by the ui
+        self.on_view: Callable[[], None] | None = None  # opens the reading view; set by the ui
         # The user changed a setting with a command (faster, slower, auto-read): {field: value},
         # on the commands thread. The app saves it.
         self.on_settings_changed: Callable[[dict], None] | None = None
@@ -193,10 +194,11 @@ class Controller:
         others for the commands thread. Thread-safe, never waits for a queued command."""
         if name == "status":
             speaker = self._speaker
-            heard = speaker.heard_word() if speaker is not None else None
+            heard = speaker.heard() if speaker is not None else None
+            word = heard.word if heard is not None else None
             # The word heard now, as [start, end) in the text being read, and that text's number.
-            return {"ok": True, **self._status.as_dict(), "utterance": heard[0] if heard else None,
-                    "word": [heard[1].start, heard[1].end] if heard else None}
+            return {"ok": True, **self._status.as_dict(), "utterance": heard.utterance if heard else None,
+                    "word": [word.start, word.end] if word else None}
         if name not in ACTIONS:
             raise ReaderError(f"unknown command {name!r}")
         if name == "say" and not str(args.get("text", "")).strip():
@@ -268,6 +270,10 @@ class Controller:
             if self.on_settings:
                 self.on_settings()
             return
+        if name == "view":
+            if self.on_view:
+                self.on_view()
+            return
         if name == "lexicon":  # `kokoro-reader lexicon` while the daemon runs: its saved entries
             self._settings_changed(lexicon=entries_from_json(json.dumps(args.get("entries", []))))
             return
@@ -311,8 +317,8 @@ class Controller:
 def _speaker_call(speaker, name: str) -> Callable[[], None]:
     """The Speaker method a command name stands for."""
     return {"pause": speaker.pause, "resume": speaker.resume, "toggle": speaker.toggle, "stop": speaker.stop,
-            "next": speaker.next_sentence, "previous": speaker.previous_sentence, "faster": speaker.faster,
-            "slower": speaker.slower}[name]
+            "next": speaker.next_sentence, "previous": speaker.previous_sentence, "next-word": speaker.next_word,
+            "previous-word": speaker.previous_word, "faster": speaker.faster, "slower": speaker.slower}[name]
 
 
 __all__ = ["ACTIONS", "AT_ONCE", "Controller", "Status"]

@@ -18,9 +18,12 @@ DEFAULT_HOTKEYS: dict[str, str] = {
     "stop": "<ctrl>+<alt>+s",
     "next": "<ctrl>+<alt>+<right>",
     "previous": "<ctrl>+<alt>+<left>",
+    "next-word": "<ctrl>+<alt>+.",
+    "previous-word": "<ctrl>+<alt>+,",
     "faster": "<ctrl>+<alt>+<up>",
     "slower": "<ctrl>+<alt>+<down>",
     "auto-read": "<ctrl>+<alt>+a",  # clipboard auto-read on/off
+    "view": "<ctrl>+<alt>+v",  # the reading view
 }
 
 

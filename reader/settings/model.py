@@ -23,6 +23,9 @@ _LOGGER = logging.getLogger(__name__)
 
 SCHEMA = 1
 VOLUME_RANGE = (0.0, 1.0)
+VIEW_COLORS = ("system", "dark", "light", "high-contrast", "yellow-on-black", "dyslexia")
+VIEW_SIZE_RANGE = (8, 72)  # points
+VIEW_SPACING_RANGE = (1.0, 3.0)
 ENV_PREFIX = "KOKORO_READER_"
 
 
@@ -53,6 +56,14 @@ class Settings:
     # the voice for that language (language_voices, else its first voice); or a language code.
     language_mode: str = "voice"
     language_voices: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
+    # The reading view (ui/readingview.py): shown when reading starts (else from the tray, its
+    # hotkey or `ctl view`), its colours (VIEW_COLORS), font family ("": the colours' or the
+    # desktop's), size in points and line height (times the font's).
+    view_on_read: bool = False
+    view_colors: str = "system"
+    view_font: str = ""
+    view_size: int = 20
+    view_spacing: float = 1.5
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # unknown keys, kept
 
     def __post_init__(self) -> None:
@@ -81,6 +92,30 @@ def _text(value: Any) -> str:
     if not value.strip():
         raise ValueError("expected a non-empty text")
     return value.strip()
+
+
+def _any_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a text")
+    return value.strip()
+
+
+def _whole(lo: int, hi: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"expected a whole number, not {value!r}")
+        if not lo <= value <= hi:
+            raise ValueError(f"{value} is out of range {lo}-{hi}")
+        return value
+    return check
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}, not {value!r}")
+        return value
+    return check
 
 
 def _device(value: Any) -> str | None:
@@ -170,7 +205,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "sentence_pause": _number(*PAUSE_RANGE), "device": _device, "hotkeys": _hotkeys, "auto_read": _flag,
     "auto_read_max_chars": _count, "autostart": _flag, "speculate": _flag,
     "read_as_written": _families, "lexicon": _lexicon, "language_mode": _language_mode,
-    "language_voices": _language_voices,
+    "language_voices": _language_voices, "view_on_read": _flag, "view_colors": _one_of(VIEW_COLORS),
+    "view_font": _any_text, "view_size": _whole(*VIEW_SIZE_RANGE), "view_spacing": _number(*VIEW_SPACING_RANGE),
 }
 assert set(CHECKS) == set(FIELDS)
 

@@ -29,6 +29,7 @@ def run_qt(controller, live, threads, notice: str) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
     from reader import __version__
+    from reader.ui.readingview import ReadingView
     from reader.ui.tray import ControlWindow, Tray
 
     app = QApplication.instance() or QApplication(["kokoro-reader"])
@@ -41,6 +42,7 @@ def run_qt(controller, live, threads, notice: str) -> int:
         status = Signal(object)
         cue = Signal(str)
         settings = Signal()
+        view = Signal()
         quit = Signal()
 
     bridge = Bridge()
@@ -50,6 +52,15 @@ def run_qt(controller, live, threads, notice: str) -> int:
                           f"kokoro-reader {__version__}\nReads text aloud with the Kokoro-82M voice, offline.")
 
     controller.on_settings = bridge.settings.emit  # before the tray: its Settings item is then enabled
+    controller.on_view = bridge.view.emit
+    reading_view = ReadingView(lambda: controller.speaker, lambda: live.prefs.current)
+    bridge.view.connect(reading_view.open, Qt.ConnectionType.QueuedConnection)
+
+    def open_view_on_read(status) -> None:  # view_on_read: shown when reading starts, focus left alone
+        if status.state == "speaking" and live.prefs.current.view_on_read:
+            reading_view.show_passive()
+
+    bridge.status.connect(open_view_on_read, Qt.ConnectionType.QueuedConnection)
     set_autostart = (lambda enabled: live.change(autostart=enabled))
     windows = SettingsWindows(controller, live)
 
@@ -105,6 +116,7 @@ def run_qt(controller, live, threads, notice: str) -> int:
         return app.exec()
     finally:
         del mpris
+        reading_view.close()
         windows.close()
         live.close()
         speaker = controller.speaker

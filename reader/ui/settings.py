@@ -2,8 +2,9 @@
 readers, with a mnemonic label; OK / Cancel / Apply, Enter = OK, Esc = Cancel.
 
 It talks to the daemon only through plain data and callbacks (Settings in; on_apply(Settings)
-out; preview(voice, speed); devices() -> names), so it can be tested without one. Fonts,
-colours and sizes come from the system: nothing here sets them.
+out; preview(voice, speed); devices() -> names), so it can be tested without one. Its own
+fonts, colours and sizes come from the system: nothing here sets them (the reading view's
+are settings it edits).
 """
 from __future__ import annotations
 
@@ -32,20 +33,21 @@ from PySide6.QtWidgets import (
 )
 
 from reader.desktop.hotkeys import DEFAULT_HOTKEYS
-from reader.settings.model import Settings
+from reader.settings.model import VIEW_COLORS, VIEW_SIZE_RANGE, VIEW_SPACING_RANGE, Settings
 from reader.text.spoken import FAMILIES
 from reader.types import PAUSE_RANGE, SPEED_RANGE, ReaderError
 from reader.ui.a11y import announce, describe, labelled
 from reader.ui.keyrecorder import KeyRecorder, same_combo
 from reader.ui.lexiconeditor import LexiconSection
+from reader.ui.looks import COLOR_TITLES
 from reader.ui.voicepicker import VoiceChoice, VoiceSection
 
 _LOGGER = logging.getLogger(__name__)
 
 ACTION_LABELS = {"read-selection": "Read sele&ction", "read-clipboard": "Read cl&ipboard",
                  "toggle": "Pause / resu&me", "stop": "S&top", "next": "Ne&xt sentence",
-                 "previous": "Previ&ous sentence", "faster": "Faste&r", "slower": "Slo&wer",
-                 "auto-read": "&Auto-read on/off"}
+                 "previous": "Previ&ous sentence", "next-word": "Next wor&d", "previous-word": "Previous w&ord",
+                 "faster": "Faste&r", "slower": "Slo&wer", "auto-read": "&Auto-read on/off", "view": "Reading &view"}
 assert set(ACTION_LABELS) == set(DEFAULT_HOTKEYS)
 
 # What each family of text/spoken reads, for its checkbox: (title, an example of what it does).
@@ -114,6 +116,7 @@ class SettingsDialog(QDialog):
         self.voice.preview_requested.connect(self._do_preview)
         column.addWidget(self.voice)
         column.addWidget(self._reading_group())
+        column.addWidget(self._view_group())
         column.addWidget(self._hotkeys_group())
         column.addWidget(self._spoken_group())
         self.lexicon = LexiconSection(_vocab())
@@ -201,6 +204,44 @@ class SettingsDialog(QDialog):
         grid.setColumnStretch(6, 1)
         return box
 
+    def _view_group(self) -> QGroupBox:
+        from PySide6.QtGui import QFontDatabase
+
+        box = QGroupBox("Reading view")
+        self.view_on_read = QCheckBox("Show the reading view &when reading starts")
+        describe(self.view_on_read, "Show the reading view when reading starts",
+                 "The view shows the text with the word being heard highlighted; it opens without taking "
+                 "the keyboard from the window you read in. Ctrl+Alt+V and the tray menu open it too.")
+        self.view_colors = QComboBox()
+        for name in VIEW_COLORS:
+            self.view_colors.addItem(COLOR_TITLES[name], name)
+        self.view_font = QComboBox()
+        self.view_font.addItem("The colours' or the desktop's font", "")
+        for family in QFontDatabase.families():
+            self.view_font.addItem(family, family)
+        self.view_size = QSpinBox()
+        self.view_size.setRange(*VIEW_SIZE_RANGE)
+        self.view_size.setSuffix(" pt")
+        self.view_spacing = QDoubleSpinBox()
+        self.view_spacing.setRange(*VIEW_SPACING_RANGE)
+        self.view_spacing.setSingleStep(0.1)
+        self.view_spacing.setDecimals(1)
+        self.view_spacing.setSuffix(" \u00d7")
+        grid = QGridLayout(box)
+        grid.addWidget(self.view_on_read, 0, 0, 1, 4)
+        grid.addWidget(labelled("&Colours:", self.view_colors, "The view's colours. The desktop's colours follow "
+                                "its theme, high contrast included."), 1, 0)
+        grid.addWidget(self.view_colors, 1, 1)
+        grid.addWidget(labelled("&Font:", self.view_font, "The view's font."), 1, 2)
+        grid.addWidget(self.view_font, 1, 3)
+        grid.addWidget(labelled("Font si&ze:", self.view_size, "The view's text size, 8 to 72 points."), 2, 0)
+        grid.addWidget(self.view_size, 2, 1)
+        grid.addWidget(labelled("Line spaci&ng:", self.view_spacing,
+                                "Space between lines, 1 to 3 times the font's line height."), 2, 2)
+        grid.addWidget(self.view_spacing, 2, 3)
+        grid.setColumnStretch(4, 1)
+        return box
+
     def _hotkeys_group(self) -> QGroupBox:
         box = QGroupBox("Hotkeys")
         grid = QGridLayout(box)
@@ -271,6 +312,7 @@ class SettingsDialog(QDialog):
     def _set_tab_order(self) -> None:
         buttons = [self.buttons.layout().itemAt(i).widget() for i in range(self.buttons.layout().count())]
         chain = [*self.voice.focus_chain(), self.speed, self.volume, self.pause, self.device, self.language,
+                 self.view_on_read, self.view_colors, self.view_font, self.view_size, self.view_spacing,
                  *self.recorders.values(), self.spoken, *self.lexicon.focus_chain(), self.auto_read, self.max_chars, self.autostart,
                  *[b for b in buttons if b is not None]]
         for first, second in itertools.pairwise(chain):
@@ -302,6 +344,13 @@ class SettingsDialog(QDialog):
         self.max_chars.setValue(s.auto_read_max_chars)
         self.autostart.setChecked(s.autostart)
         self.language.setCurrentIndex(max(0, self.language.findData(s.language_mode)))
+        self.view_on_read.setChecked(s.view_on_read)
+        self.view_colors.setCurrentIndex(max(0, self.view_colors.findData(s.view_colors)))
+        if s.view_font and self.view_font.findData(s.view_font) < 0:  # not installed (now): kept
+            self.view_font.addItem(f"{s.view_font} (not installed)", s.view_font)
+        self.view_font.setCurrentIndex(max(0, self.view_font.findData(s.view_font)))
+        self.view_size.setValue(s.view_size)
+        self.view_spacing.setValue(s.view_spacing)
         index = self.device.findData(s.device) if s.device else 0
         if index >= 0:
             self.device.setCurrentIndex(index)
@@ -314,7 +363,9 @@ class SettingsDialog(QDialog):
             device=self.device.currentData(), hotkeys={a: r.combo for a, r in self.recorders.items()},
             auto_read=self.auto_read.isChecked(), auto_read_max_chars=self.max_chars.value(),
             autostart=self.autostart.isChecked(), lexicon=self.lexicon.entries(),
-            language_mode=self.language.currentData(),
+            language_mode=self.language.currentData(), view_on_read=self.view_on_read.isChecked(),
+            view_colors=self.view_colors.currentData(), view_font=self.view_font.currentData(),
+            view_size=self.view_size.value(), view_spacing=round(self.view_spacing.value(), 1),
             read_as_written=tuple(item.data(Qt.ItemDataRole.UserRole) for item in map(
                 self.spoken.item, range(self.spoken.count())) if item.checkState() != Qt.CheckState.Checked))
 

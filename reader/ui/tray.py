@@ -30,7 +30,7 @@ def menu_items(status: Status) -> list[tuple[str, str | None]]:
     """(label, command) in menu order; None separates. Pause/Resume follows the state."""
     pause = ("&Resume", "resume") if status.state == "paused" else ("&Pause", "pause")
     return [("Read &selection", "read-selection"), ("Read &clipboard", "read-clipboard"), pause,
-            ("S&top", "stop"), (None, None), ("Clipboard &auto-read", "auto-read"),
+            ("S&top", "stop"), ("Reading &view", "view"), (None, None), ("Clipboard &auto-read", "auto-read"),
             ("Start at &login", "autostart"), (None, None),
             ("A&dd pronunciation\u2026", "add-pronunciation"), ("S&ettings\u2026", "settings"),
             ("A&bout", "about"), ("&Quit", "quit")]
@@ -81,6 +81,8 @@ class Tray(QObject):
                 action.setEnabled(status.state in ("speaking", "paused"))
             if command == "settings":
                 action.setEnabled(self._controller.on_settings is not None)
+            if command == "view":
+                action.setEnabled(self._controller.on_view is not None)
             if command == "add-pronunciation":
                 action.setEnabled(self._add_pronunciation is not None)
             action.triggered.connect(lambda _=False, c=command: self._run(c))
