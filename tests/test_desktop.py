@@ -227,18 +227,23 @@ def test_mpris_controls_playback(daemon, audio_server, recorder):
                                "/org/mpris/MediaPlayer2", f"org.mpris.MediaPlayer2.Player.{method}"],
                               env={**os.environ, **audio_server.env}, capture_output=True, timeout=10)
 
-    def playback_status() -> str:
+    def player(name: str) -> str:
         done = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.mpris.MediaPlayer2.kokoro_reader",
                                "/org/mpris/MediaPlayer2", "org.freedesktop.DBus.Properties.Get",
-                               "string:org.mpris.MediaPlayer2.Player", "string:PlaybackStatus"],
+                               "string:org.mpris.MediaPlayer2.Player", f"string:{name}"],
                               env={**os.environ, **audio_server.env}, capture_output=True, timeout=10)
         return done.stdout.decode()
+
+    def playback_status() -> str:
+        return player("PlaybackStatus")
 
     assert "Stopped" in playback_status()
     t_say = time.monotonic()
     assert daemon.cli("ctl", "say", LONG).returncode == 0
     first_sound_after(recorder, t_say)
     assert "Playing" in playback_status()
+    metadata = player("Metadata")  # the sentence being heard is the title
+    assert "xesam:title" in metadata and LONG.split(". ")[0] in metadata, metadata
     assert mpris("PlayPause").returncode == 0
     daemon.wait_state("paused", timeout=5)
     assert "Paused" in playback_status()

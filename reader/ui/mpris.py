@@ -1,4 +1,5 @@
-"""MPRIS2 on the session bus, so media keys and desktop media widgets can pause, stop and skip.
+"""MPRIS2 on the session bus, so media keys and desktop media widgets can pause, stop and skip,
+and show the sentence being read as the track's title.
 
 Qt's D-Bus adaptors export the slots and properties below under the standard names; they run
 on the GUI thread and only hand commands to the Controller. Linux only; without a session bus
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import ClassInfo, Property, QObject, Slot
-from PySide6.QtDBus import QDBusAbstractAdaptor, QDBusConnection
+from PySide6.QtDBus import QDBusAbstractAdaptor, QDBusConnection, QDBusObjectPath
 
 from reader.daemon.controller import Controller
 
@@ -18,6 +19,7 @@ _LOGGER = logging.getLogger(__name__)
 SERVICE = "org.mpris.MediaPlayer2.kokoro_reader"
 PATH = "/org/mpris/MediaPlayer2"
 _STATUS = {"speaking": "Playing", "paused": "Paused"}
+_TITLE_CHARS = 300  # a long sentence: a widget shows one line
 
 
 @ClassInfo({"D-Bus Interface": "org.mpris.MediaPlayer2"})
@@ -88,7 +90,18 @@ class _Player(QDBusAbstractAdaptor):
     def _true(self) -> bool:
         return True
 
+    def _metadata(self) -> dict:
+        """The sentence being heard as the track's title (what media widgets show)."""
+        speaker = self._controller.speaker
+        heard = speaker.heard() if speaker is not None else None
+        if heard is None:
+            return {"mpris:trackid": QDBusObjectPath(f"{PATH}/NoTrack")}
+        title = " ".join(heard.text[heard.sentence.start:heard.sentence.end].split())
+        return {"mpris:trackid": QDBusObjectPath(f"{PATH}/text/{heard.utterance}"),
+                "xesam:title": title[:_TITLE_CHARS]}
+
     PlaybackStatus = Property(str, _status)
+    Metadata = Property("QVariantMap", _metadata)
     Rate = Property(float, _rate)
     CanControl = Property(bool, _true)
     CanPlay = Property(bool, _true)
