@@ -131,8 +131,9 @@ class _Job:
 
 
 @dataclass(frozen=True)
-class _Chunk:
-    """Marks the first sample of a chunk: a sentence may start there."""
+class ChunkMark:
+    """Marks the first sample of a chunk in the sink: a sentence may start there. Public for
+    the bench, which times the highlight against the audio after each."""
 
     generation: int
     job: _Job
@@ -196,7 +197,7 @@ class Speaker:
         self._job: _Job | None = None  # the newest job of the current generation
         self._preparing: _Prepare | None = None  # the prepare() job queued or running
         self._prepared = 0  # chunks it has made so far
-        self._heard: _Chunk | None = None  # the chunk sounding now
+        self._heard: ChunkMark | None = None  # the chunk sounding now
         self._heard_since = 0.0
         self._sentence: tuple[int, Span] | None = None
         self._jobs: queue.Queue[_Job | _Prepare | None] = queue.Queue()
@@ -231,7 +232,7 @@ class Speaker:
             return None
         mark, at = heard
         with self._lock:
-            if not isinstance(mark, _Chunk) or mark.generation != self._generation:
+            if not isinstance(mark, ChunkMark) or mark.generation != self._generation:
                 return None
         word = None
         for w in mark.words:  # between two words: the one before
@@ -474,7 +475,7 @@ class Speaker:
                 previous = chunk.sentence_index
                 while index < chunk.sentence_index:
                     index, sentence_span = next(spans, (chunk.sentence_index, chunk.span))
-                mark = _Chunk(job.generation, job, chunk.sentence_index + base, _shift(chunk.span, offset),
+                mark = ChunkMark(job.generation, job, chunk.sentence_index + base, _shift(chunk.span, offset),
                               _shift(sentence_span, offset),
                               tuple(replace(w, span=_shift(w.span, offset)) for w in chunk.words))
                 if not self._sink.write(chunk.samples, job.generation, mark, ends_word=chunk.ends_word,
@@ -595,9 +596,9 @@ class Speaker:
     # -- sink events (sink's event thread) ----------------------------------------------------
     def _on_mark(self, mark: object) -> None:
         with self._lock:
-            if not isinstance(mark, (_Chunk, _End)) or mark.generation != self._generation:
+            if not isinstance(mark, (ChunkMark, _End)) or mark.generation != self._generation:
                 return
-            if isinstance(mark, _Chunk):
+            if isinstance(mark, ChunkMark):
                 self._heard = mark
                 if self._sentence is None or self._sentence[0] != mark.sentence_index:
                     self._heard_since = self._clock()

@@ -1,67 +1,23 @@
-"""Word-timing references for the tests: a forced aligner and espeak-ng's own word starts.
+"""Word-timing references for the tests: the forced aligner (reader/bench/align.py) and
+espeak-ng's own word starts.
 
-align() is pocketsphinx 5 (its en-us acoustic model and dictionary ship in the PyPI wheel)
-aligning the known text to the audio in 10 ms frames. It is the referee for our word
-timings (tests/test_word_timings.py); espeak_words() gives speech whose word starts are
-known exactly (espeak-ng's WORD events), on which the aligner itself is checked: measured
-here median 11-15 ms, p95 57-61 ms, where Whisper tiny.en's word timestamps were off by a median
-107 ms inside phrases.
+align() is the referee for our word timings (tests/test_word_timings.py); espeak_words()
+gives speech whose word starts are known exactly (espeak-ng's WORD events), on which the
+aligner itself is checked: measured here median 11-15 ms, p95 57-61 ms, where Whisper tiny.en's
+word timestamps were off by a median 107 ms inside phrases.
 """
 from __future__ import annotations
 
-import functools
-import re
-
-import numpy as np
-
+from reader.bench.align import align, alignable, word_key
 from reader.text.g2p import text_words
 from tests import word_timing as wt
 
-
-@functools.lru_cache(maxsize=1)
-def _decoder():
-    from pocketsphinx import Decoder
-
-    # Wide beams: with the defaults a three-sentence utterance failed to align now and then.
-    return Decoder(samprate=16000, bestpath=False, loglevel="FATAL", beam=1e-80, wbeam=1e-60, pbeam=1e-80)
-
-
-def _word(text: str) -> str:
-    return re.sub(r"[^a-z']", "", text.lower())
-
-
-def align(audio: np.ndarray, rate: int, text: str) -> list[tuple[str, float, float]]:
-    """(word, start s, end s) for each word of text; [] when a word is not in the dictionary
-    (numbers: their audio would be forced onto the words around them) or the audio cannot
-    be aligned to the text."""
-    import soxr
-
-    decoder = _decoder()
-    x = soxr.resample(np.asarray(audio, np.float32), rate, 16_000)
-    words = [w for w in map(_word, text.split()) if w]
-    if not all(decoder.lookup_word(w) for w in words):
-        return []
-    decoder.set_align_text(" ".join(words))
-    decoder.start_utt()
-    decoder.process_raw((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes(), full_utt=True)
-    decoder.end_utt()
-    segments = decoder.seg()
-    if segments is None:
-        return []
-    return [(re.sub(r"\(\d+\)$", "", s.word), s.start_frame / 100, (s.end_frame + 1) / 100) for s in segments
-            if s.word not in ("<s>", "</s>", "<sil>", "(NULL)")]
-
-
-def alignable(sentences: list[str]) -> list[str]:
-    """The sentences align() can take: without digits, every word in the dictionary."""
-    decoder = _decoder()
-    return [s for s in sentences if all(decoder.lookup_word(w) for w in map(_word, s.split()) if w)
-            and not re.search(r"\d", s)]
+_word = word_key  # the tests' name for it
 
 
 def same_word(text: str) -> str:
     """How match() compares our words with the aligner's."""
-    return _word(text)
+    return word_key(text)
 
 
 _ESPEAK = None  # (the library, its sample rate) once initialized
@@ -115,3 +71,4 @@ def espeak_words(text: str, voice: str = "en-us"):
     return np.concatenate(audio), rate, words, [text[x[1]:y[0]] for x, y in zip(spans, spans[1:])]
 
 
+__all__ = ["align", "alignable", "espeak_words", "same_word"]

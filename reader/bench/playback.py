@@ -11,6 +11,8 @@ import threading
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 from reader.bench.stats import ms, p95_ms
 from reader.speaker import Listener as SpeakerListener
 
@@ -150,7 +152,7 @@ def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> 
         synth.cache.clear()
         listener.done.clear()
         underruns = sink.underruns
-        leads = _paragraph_leads(sink, speaker, listener, paragraph)
+        leads, highlight = _paragraph_leads(sink, speaker, listener, paragraph)
         underruns = sink.underruns - underruns
     finally:
         controller.close()
@@ -174,35 +176,114 @@ def measure_playback(synth, sentence: str, paragraph: str, trials: int = 20) -> 
         # value would be a gap in the speech.
         "paragraph_min_lead_ms": round(min(leads) * 1000, 1) if leads else None,
         "paragraph_parts": len(leads) + 1,
+        # When the word heard() names (what the reading view lights and `ctl status` gives)
+        # changed, against when that word's sound was heard (the forced aligner's onset in the
+        # audio written, reached by the sink's position).
+        "highlight": highlight,
         "trials": trials,
         "errors": listener.errors[:3],
     }
 
 
-def _paragraph_leads(sink, speaker, listener, paragraph: str) -> list[float]:
-    """Read the paragraph; for each part after the first, seconds between its audio reaching
-    the sink and its first sample being played."""
+def _paragraph_leads(sink, speaker, listener, paragraph: str) -> tuple[list[float], dict]:
+    """Read the paragraph: for each part after the first, seconds between its audio reaching
+    the sink and its first sample being played; and the highlight's timing (highlight())."""
     written: dict[int, float] = {}
     played: dict[int, float] = {}
+    parts: list = []  # (mark, [its samples...]) in the order written
     write, on_mark = sink.write, sink.on_mark
 
     def timed_write(samples, generation, mark=None, *, ends_word=False, wait_at=None):
         if mark is not None:
             written[id(mark)] = time.perf_counter()
+            parts.append((mark, []))
+        if parts:
+            parts[-1][1].append(np.asarray(samples, np.float32))
         return write(samples, generation, mark, ends_word=ends_word, wait_at=wait_at)
 
     def timed_mark(mark):
         played[id(mark)] = time.perf_counter()
         on_mark(mark)
 
+    named: dict[tuple[int, int], float] = {}  # word span -> when heard() first named it
+    heard_at: list[tuple[float, int, int]] = []  # (time, id of the mark heard, samples past it)
+    done = threading.Event()
+
+    def watch() -> None:  # as the reading view does, a little more often
+        while not done.wait(0.01):
+            now = time.perf_counter()
+            position = sink.heard()
+            if position is not None:
+                heard_at.append((now, id(position[0]), position[1]))
+            heard = speaker.heard()
+            if heard is not None and heard.word is not None:
+                named.setdefault((heard.word.start, heard.word.end), now)
+
+    watcher = threading.Thread(target=watch, name="bench-highlight", daemon=True)
+    waits = sink.pauses
     sink.write, sink.on_mark = timed_write, timed_mark
+    watcher.start()
     try:
         speaker.say(paragraph)
         listener.done.wait(600)
     finally:
+        done.set()
+        watcher.join(5)
         sink.write, sink.on_mark = write, on_mark
     order = sorted(written, key=written.get)
-    return [played[k] - written[k] for k in order[1:] if k in played]
+    leads = [played[k] - written[k] for k in order[1:] if k in played]
+    return leads, highlight(paragraph, parts, heard_at, named, sink.input_rate, sink.pauses - waits)
+
+
+def highlight(text: str, parts: list, heard_at: list[tuple[float, int, int]],
+              named: dict[tuple[int, int], float], rate: int, waits: int) -> dict:
+    """Each word's highlight time minus when its sound began to be heard (ms: median and p95
+    of |error|, and the earliest, negative when lit before its sound). Where a word's sound
+    begins in the audio written is the forced aligner's; when the sink got there, its own
+    heard() position (output latency taken off) sampled beside the highlight, so waits and
+    pauses are in it. A word the aligner starts in the part before ours (its first 40-60 ms,
+    or the aligner early) is counted apart: a wait at that boundary would be timed as error."""
+    import importlib.util
+
+    from reader.bench.align import align, word_key
+    from reader.speaker import ChunkMark
+
+    if importlib.util.find_spec("pocketsphinx") is None:
+        return {"skipped": "needs the forced aligner: pip install 'kokoro-reader[eval]'"}
+    index = {id(mark): k for k, (mark, _) in enumerate(parts)}
+    starts, words, audio, at = [], [], [], 0
+    for mark, pieces in parts:
+        samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        starts.append(at)
+        if isinstance(mark, ChunkMark):
+            words.extend(w for w in mark.words if word_key(text[w.span.start:w.span.end]))
+        audio.append(samples)
+        at += len(samples)
+    spans = [(w.span.start, w.span.end) for w in words]
+    aligned = align(np.concatenate(audio), rate, " ".join(text[a:b] for a, b in spans)) if audio else []
+    if len(aligned) != len(spans):
+        return {"skipped": f"the aligner placed {len(aligned)} of {len(spans)} words"}
+    heard = [(t, (index[key], offset)) for t, key, offset in heard_at if key in index]
+    part_of = {(w.span.start, w.span.end): index[id(mark)] for mark, _ in parts if isinstance(mark, ChunkMark)
+               for w in mark.words}
+    errors, across = [], 0
+    for span, (_, onset_s, _) in zip(spans, aligned):
+        onset = round(onset_s * rate)
+        part = max(k for k, s in enumerate(starts) if s <= onset)
+        if part < part_of[span]:
+            # The aligner hears the word begin before the part boundary ours puts it after:
+            # when playback waited there, the two disagree by the wait. Counted, not timed.
+            across += 1
+            continue
+        reached = next((t for t, position in heard if position >= (part, onset - starts[part])), None)
+        if reached is not None and span in named:
+            errors.append(named[span] - reached)
+    if not errors:
+        return {"skipped": "no word was named"}
+    e = np.asarray(errors) * 1000
+    return {"words": int(e.size), "of": len(spans), "median_abs_ms": round(float(np.median(np.abs(e))), 1),
+            "p95_abs_ms": round(float(np.percentile(np.abs(e), 95)), 1), "earliest_ms": round(float(e.min()), 1),
+            "waits_between_words": waits, "words_begun_before_their_part": across}
 
 
 __all__ = ["measure_playback"]
