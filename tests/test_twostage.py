@@ -195,3 +195,16 @@ def test_cancel_during_the_run(model):
         timer.cancel()
     # terminate stops the decoder mid-run; a full run of this input takes several seconds
     assert time.perf_counter() - t0 < 1.5 + (2.0 if os.environ.get("CI") else 0.0)
+
+
+def test_the_model_never_runs_more_threads_than_cores_it_may_use(monkeypatch):
+    """Under taskset or a container's cpuset, one core: one model thread (two would wait
+    for each other there and crowd the audio threads)."""
+    import os
+
+    from reader.engine.onnx import physical_cores
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert physical_cores() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert physical_cores() >= 1

@@ -53,15 +53,20 @@ def lower_this_thread(increment: int) -> None:
 
 
 def physical_cores() -> int:
+    """Physical cores this process may run on: never more than its CPU affinity allows
+    (taskset, a container's cpuset), where two model threads on one core only wait for
+    each other and crowd the audio threads."""
+    n = 0
     try:
         import psutil  # optional: more exact on machines with SMT
 
-        n = psutil.cpu_count(logical=False)
-        if n:
-            return n
+        n = psutil.cpu_count(logical=False) or 0
     except ImportError:
         pass
-    return max(1, (os.cpu_count() or 2))
+    n = n or os.cpu_count() or 2
+    if hasattr(os, "sched_getaffinity"):  # Linux
+        n = min(n, len(os.sched_getaffinity(0)))
+    return max(1, n)
 
 
 def session_options(options: EngineOptions):
