@@ -360,3 +360,18 @@ def test_a_sink_loaded_after_quit_is_not_attached(daemon_parts):
     late = FakeSink()
     assert live.attach_sink(late) is False  # the loader closes it itself
     assert live.sink is sink
+
+
+def test_every_flag_and_number_setting_can_be_overridden_by_its_spelling():
+    """`daemon --set` and KOKORO_READER_*: a field is spelled by its type, so a new field
+    (view_on_read, view_size...) needs no list of its own."""
+    from reader.settings.model import FIELDS, Settings, parse_override
+
+    defaults = Settings()
+    checked = 0
+    for name in FIELDS:
+        value = getattr(defaults, name)
+        if isinstance(value, (bool, int, float)):
+            assert parse_override(name, str(value).lower()) == (name, value), name
+            checked += 1
+    assert checked >= 8

@@ -363,3 +363,31 @@ def test_a_hotkey_that_cannot_be_registered_is_a_message_not_a_crash(x_server, m
                     "toggle": "<ctrl>+<alt>+r"}, lambda action: None)
     assert keys.check() == ["stop: cannot register '<ctrl>+<nosuchkey>'",
                             "toggle: <ctrl>+<alt>+r is already used"]
+
+
+def test_the_reading_view_opens_when_asked_and_leaves_the_focus_when_it_opens_itself(daemon_factory, x_server):
+    """view_on_read: reading shows the view without moving the keyboard focus; `ctl view` and
+    Ctrl+Alt+V open it focused (the user asked for it)."""
+    daemon = daemon_factory("--set", "view_on_read=true")
+    daemon.wait_state("idle")
+
+    def views() -> list[str]:
+        return x_server.run("xdotool", "search", "--onlyvisible", "--name", "reading view").stdout.decode().split()
+
+    def focus() -> str:
+        return x_server.run("xdotool", "getwindowfocus").stdout.decode().strip()
+
+    assert views() == []
+    before = focus()
+    assert daemon.cli("ctl", "say", LONG).returncode == 0
+    shown = poll("the reading view", lambda: views() or None, timeout=60)
+    assert focus() == before and focus() not in shown  # the window being read keeps the keyboard
+    ARTIFACTS.mkdir(exist_ok=True)
+    x_server.screenshot(ARTIFACTS / "reading-view.png")
+    assert daemon.cli("ctl", "stop").returncode == 0
+    assert daemon.cli("ctl", "view").returncode == 0
+    poll("the view, focused", lambda: views() and focus() in views(), timeout=10)
+    x_server.run("xdotool", "key", "Escape")  # Escape hides it
+    poll("hidden by Escape", lambda: views() == [], timeout=5)
+    x_server.key("ctrl+alt+v")
+    poll("the view, by its hotkey", lambda: views() and focus() in views(), timeout=10)

@@ -281,17 +281,18 @@ def to_dict(settings: Settings) -> dict:
 def _parse_text(name: str, text: str) -> Any:
     """A field's value from its command-line / environment spelling."""
     text = text.strip()
-    if name in ("speed", "volume", "sentence_pause"):
+    kind = type(getattr(Settings(), name))  # spelled by the type of its default
+    if kind is float:
         try:
             return float(text)
         except ValueError:
             raise ValueError(f"expected a number, not {text!r}") from None
-    if name == "auto_read_max_chars":
+    if kind is int:
         try:
             return int(text)
         except ValueError:
             raise ValueError(f"expected a whole number, not {text!r}") from None
-    if name in ("auto_read", "autostart", "speculate"):
+    if kind is bool:
         lowered = text.lower()
         if lowered in ("1", "true", "yes", "on"):
             return True

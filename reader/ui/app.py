@@ -24,7 +24,7 @@ PREVIEW_TEXT = "This is how I sound at this speed. Press OK to keep it."
 def run_qt(controller, live, threads, notice: str) -> int:
     """The tray (or a window), settings windows, clipboard and selection watching, MPRIS and
     the hotkeys, on Qt's event loop until quit; the speech core loads meanwhile."""
-    from PySide6.QtCore import QObject, Qt, QTimer, Signal
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
     from PySide6.QtGui import QClipboard
     from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
@@ -117,6 +117,10 @@ def run_qt(controller, live, threads, notice: str) -> int:
     finally:
         del mpris
         reading_view.close()
+        # Deleted by Qt's own loop: Python deleting it directly at exit crashed the process
+        # ("shared QObject was deleted directly").
+        reading_view.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         windows.close()
         live.close()
         speaker = controller.speaker
