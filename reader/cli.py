@@ -1,4 +1,4 @@
-"""Command line: kokoro-reader say | voices | fetch | bench | daemon | ctl | lexicon.
+"""Command line: kokoro-reader say | voices | fetch | bench | daemon | ctl | lexicon | speechd.
 
 Heavy modules (onnxruntime, spaCy, sounddevice) are imported inside the commands so that
 `kokoro-reader --help` answers at once.
@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     actions = [c for c in COMMANDS if c != "lexicon"]  # lexicon: `kokoro-reader lexicon` sends it
     ctl.add_argument("action", choices=actions, metavar="ACTION", help=", ".join(actions))
     ctl.add_argument("text", nargs="?", help="for `say`: the text ('-' reads stdin)")
+
+    speechd = add("speechd", "make kokoro a voice of speech-dispatcher (Orca, spd-say), or take it back")
+    speechd.add_argument("speechd_command", choices=("install", "uninstall"), metavar="install|uninstall")
 
     bench = add("bench", "measure latency, speed and memory (and a peer's)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -417,6 +420,21 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_speechd(args: argparse.Namespace) -> int:
+    from reader.speechd import install
+
+    try:
+        done = install.install() if args.speechd_command == "install" else install.uninstall()
+    except OSError as exc:
+        raise ReaderError(f"speechd {args.speechd_command}: {exc}") from None
+    for line in done or ["nothing to do: the module was not installed"]:
+        print(line)
+    if args.speechd_command == "install":
+        print("Restart speech-dispatcher (log out and in, or: killall speech-dispatcher) and choose "
+              f"the synthesizer \"{install.MODULE}\" (Orca: Preferences > Speech); try: spd-say -o {install.MODULE} hello")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from reader.bench.run import run_bench
 
@@ -452,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_bench(args)
         if args.command == "lexicon":
             return cmd_lexicon(args)
+        if args.command == "speechd":
+            return cmd_speechd(args)
     except ReaderError as exc:
         if args.debug:
             raise

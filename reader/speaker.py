@@ -72,6 +72,10 @@ class Listener:
     def finished(self) -> None:
         pass
 
+    def text_finished(self, utterance: int) -> None:
+        """Text number `utterance` (what say() returned) has been heard to its end; comes
+        right after finished()."""
+
     def error(self, message: str) -> None:
         pass
 
@@ -149,6 +153,7 @@ class _End:
 
     generation: int
     sequence: int
+    utterance: int = 0
 
 
 @dataclass(frozen=True)
@@ -241,8 +246,9 @@ class Speaker:
             word = w
         return Heard(mark.job.utterance, mark.job.text, mark.sentence_span, word.span if word else None)
 
-    def say(self, text: str, voice: str | None = None, speed: float | None = None) -> None:
-        """Replace whatever is playing with text. Bad voice/speed raise ReaderError here."""
+    def say(self, text: str, voice: str | None = None, speed: float | None = None) -> int:
+        """Replace whatever is playing with text. Bad voice/speed raise ReaderError here.
+        Returns the text's number (Heard.utterance while it is heard)."""
         voice, speed = voice or self.voice, self.speed if speed is None else speed
         self._synth.check(Utterance("", voice, speed))
         with self._lock:
@@ -251,6 +257,7 @@ class Speaker:
             sequence = self._next_sequence()
             self._post_locked(_Job(generation, sequence, text, voice, speed, utterance=sequence))
             self._set_state_locked(State.SPEAKING)
+        return sequence
 
     def prepare(self, text: str) -> None:
         """Synthesize the start of `text` in the background, so that a say(text) soon after
@@ -482,7 +489,7 @@ class Speaker:
                                         wait_at=chunk.wait_at):
                     return  # flushed: a newer generation took over
         if not token.cancelled:
-            self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence))
+            self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence, job.utterance))
             if self._jobs.empty():
                 self._sink.drain(timeout=0)  # no more is coming: silence now is not an underrun
 
@@ -609,7 +616,9 @@ class Speaker:
                 self._heard = None
                 self._job = None
                 self._sentence = None
+                utterance = mark.utterance
                 self._events.put(lambda listener: listener.finished())
+                self._events.put(lambda listener: listener.text_finished(utterance))
                 self._set_state_locked(State.IDLE)
 
     def _on_sink_error(self, message: str) -> None:

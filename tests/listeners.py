@@ -4,8 +4,10 @@ from __future__ import annotations
 import threading
 import time
 
+from reader.speaker import Listener
 
-class SpeakerEvents:
+
+class SpeakerEvents(Listener):
     """Records ("state", value), ("sentence", index), ("finished",), ("error", message) and when."""
 
     def __init__(self) -> None:

@@ -185,6 +185,9 @@ class Controller:
     def finished(self) -> None:
         pass
 
+    def text_finished(self, utterance: int) -> None:
+        pass
+
     def error(self, message: str) -> None:
         self._update(state="error", message=message)
 
