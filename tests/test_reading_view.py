@@ -66,6 +66,8 @@ def view(qtbot):
 
 def test_the_view_shows_the_text_and_lights_the_word_heard_now(view, qtbot):
     view.open()
+    view.pause.setFocus()  # the text not focused: its caret follows the reading
+    qtbot.waitUntil(lambda: not view.text.hasFocus(), timeout=2000)
     assert view.highlighted is None  # nothing heard yet
     span = view.reader.at("sentence")
     view.follow()
@@ -84,6 +86,25 @@ def test_the_view_shows_the_text_and_lights_the_word_heard_now(view, qtbot):
     assert view.text.toPlainText().startswith("Other sentence")
 
 
+def test_focused_the_caret_is_the_users_and_comes_to_the_word_on_focus(view, qtbot):
+    """A screen reader speaks caret moves in the focused text: the reading must not move it
+    there (it would speak every word over the reading)."""
+    view.open()
+    qtbot.waitUntil(view.text.hasFocus, timeout=2000)
+    first = view.reader.at("First")
+    view.follow()
+    assert view.text.textCursor().position() == first.start  # focus came with the first word
+    view.reader.at("here")
+    view.follow()
+    assert view.highlighted == (TEXT.index("here"), TEXT.index("here") + 4)
+    assert view.text.textCursor().position() == first.start  # lit, the caret left alone
+    view.pause.setFocus()
+    qtbot.waitUntil(lambda: not view.text.hasFocus(), timeout=2000)
+    view.text.setFocus()
+    qtbot.waitUntil(view.text.hasFocus, timeout=2000)
+    assert view.text.textCursor().position() == TEXT.index("here")  # focus brings it to the word
+
+
 def test_keys_and_clicks_steer_the_reading(view, qtbot):
     view.open()
     view.reader.at("one")
@@ -94,8 +115,11 @@ def test_keys_and_clicks_steer_the_reading(view, qtbot):
                             (Key.Key_Right, Mod.ControlModifier, "next_word")):
         qtbot.keyClick(view.text, key, mods)
         assert view.reader.calls[-1] == (call,)
-    qtbot.keyClick(view.text, Key.Key_Return)  # reads on from the caret: the word heard
-    assert view.reader.calls[-1] == ("read_from", TEXT.index("one"))
+    cursor = view.text.textCursor()
+    cursor.setPosition(TEXT.index("one") + 1)  # the user moved the caret into a word
+    view.text.setTextCursor(cursor)
+    qtbot.keyClick(view.text, Key.Key_Return)  # reads on from the caret
+    assert view.reader.calls[-1] == ("read_from", TEXT.index("one") + 1)  # the Speaker finds the word's start
     cursor = view.text.textCursor()
     cursor.setPosition(TEXT.index("Third") + 2)
     rect = view.text.cursorRect(cursor)

@@ -3,7 +3,9 @@
 It follows what the listener hears (Speaker.heard(): the sink's played position, its
 latency taken off), polled every FOLLOW_MS while shown, so pauses, jumps, speed changes,
 replayed audio and the slow-computer waits need nothing of their own. The highlight moves
-the text cursor too: a screen reader's caret follows the word. Keys: Space pauses and
+the text cursor too, so a screen reader's caret follows the word, while the text is not
+focused; focused, the caret is the user's (moving it would have a screen reader speak every
+word over the reading), and it comes to the word being read when they focus the text. Keys: Space pauses and
 resumes, Left/Right go by sentence, Ctrl+Left/Right by word, Enter (or a click) reads on
 from the word at the cursor, Escape hides the view. Opened by the reader itself (reading
 starts, with view_on_read) it does not take the keyboard focus from the window being read.
@@ -237,11 +239,27 @@ class ReadingView(QWidget):
             word_format.setBackground(QColor(look.word))
             word_format.setForeground(QColor(look.word_text))
             marks.append(self._selection(to_qt(word.start), to_qt(word.end), word_format))
-            cursor = self.text.textCursor()
-            if not cursor.hasSelection():  # the user selecting text to copy keeps the selection
-                cursor.setPosition(to_qt(word.start))
-                self.text.setTextCursor(cursor)  # the caret follows; ensures it is in view
+            if self.text.hasFocus() or self.text.textCursor().hasSelection():
+                # Focused, the caret is the user's (a screen reader would speak every move over
+                # the reading); it comes to the word when they focus the text. A selection being
+                # made to copy stays too. The word is kept in view all the same.
+                self._scroll_to(to_qt(word.start))
+            else:
+                self._caret_to(to_qt(word.start))
         self.text.setExtraSelections(marks)
+
+    def _caret_to(self, position: int) -> None:
+        cursor = self.text.textCursor()
+        cursor.setPosition(position)
+        self.text.setTextCursor(cursor)  # scrolls it into view
+
+    def _scroll_to(self, position: int) -> None:
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(position)
+        rect, height = self.text.cursorRect(cursor), self.text.viewport().height()
+        if rect.top() < 0 or rect.bottom() > height:
+            bar = self.text.verticalScrollBar()
+            bar.setValue(bar.value() + rect.center().y() - height // 2)
 
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         mark = QTextEdit.ExtraSelection()
@@ -276,6 +294,8 @@ class ReadingView(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and watched is self.text:
             return self._key(event)
+        if event.type() == QEvent.Type.FocusIn and watched is self.text and self._shown and self._shown[1]:
+            self._caret_to(self._offsets.to_qt(self._shown[1].start))  # where the reading is
         if (event.type() == QEvent.Type.MouseButtonRelease and watched is self.text.viewport()
                 and event.button() == Qt.MouseButton.LeftButton and not self.text.textCursor().hasSelection()):
             self._read_at(self.text.cursorForPosition(event.position().toPoint()).position())
