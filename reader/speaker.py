@@ -14,7 +14,7 @@ import queue
 import re
 import threading
 import time
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -340,7 +340,9 @@ class Speaker:
         if heard is None or heard.word is None:
             return
         starts = [m.start() for m in _WORD.finditer(heard.text)]
-        here = bisect_right(starts, heard.word.start) - 1
+        # The word heard may start before its letters ("euros" spans "€20"): the last word
+        # that starts inside it is the one to step from.
+        here = bisect_left(starts, heard.word.end) - 1
         to = here + step
         if 0 <= to < len(starts):
             self.read_from(starts[to])

@@ -265,7 +265,7 @@ def test_next_and_previous_word_and_reading_from_a_word(rig):
 
 def test_what_is_heard_lags_what_is_played_by_the_output_latency():
     class LateSink(FakeSink):
-        late_s = 0.0
+        late_s = 0.05  # 1200 samples on their way to the ear
 
         @property
         def latency(self) -> float:
@@ -275,14 +275,17 @@ def test_what_is_heard_lags_what_is_played_by_the_output_latency():
     assert sink.heard() is None
     sink.write(np.full(4800, 0.1, np.float32), 0, "a")
     sink.write(np.full(4800, 0.1, np.float32), 0, "b")
-    sink.advance(2400)
-    assert sink.heard() == ("a", 2400)
-    sink.late_s = 0.05  # 1200 samples still on their way to the ear
+    sink.advance(1200)
+    assert sink.heard() is None  # played, not heard yet
+    sink.advance(1200)
     assert sink.heard() == ("a", 1200)
     sink.advance(4800)  # 7200 played: 6000 heard, 1200 of them into b
     assert sink.heard() == ("b", 1200)
     sink.pause()
-    sink.advance(480)  # paused: the output played out what it held
-    assert sink.heard()[0] == "b" and sink.heard()[1] >= 2400
+    sink.advance(480)
+    paused = sink.heard()
+    assert paused[0] == "b" and 1200 <= paused[1] <= 1200 + 240  # the fade-out, no more
+    sink.late_s = 0.2  # a larger latency reported: what was heard stays heard
+    assert sink.heard() == paused
     sink.flush(1)
     assert sink.heard() is None

@@ -262,3 +262,26 @@ def test_install_and_uninstall_touch_only_what_is_ours(tmp_path, monkeypatch):
     assert not link.exists() and not link.is_symlink() and conf.read_text() == mine
     assert not (tmp_path / "config" / "speech-dispatcher" / "modules" / "kokoro.conf").exists()
     assert install.uninstall() == []
+
+
+def test_a_message_always_ends_when_speaking_fails(rig):
+    """A voice that will not load, or the audio output failing mid-message: the message ends
+    (702) so that the client's queue goes on."""
+    module, out, player, send = rig
+
+    def broken(text, voice=None, speed=None):
+        raise RuntimeError("no such voice")
+
+    player.say = broken
+    send(*SETTINGS, "SPEAK", "<speak>Hello.</speak>", ".")
+    out.wait_for("702 END")
+    assert out.lines[-3:] == ["200 OK SPEAKING", "701 BEGIN", "702 END"]
+    del player.say  # the class's again
+    send(*SETTINGS, "SPEAK", "<speak>Hello again.</speak>", ".")
+    player.wait_said(len)
+    player.at(0)
+    out.wait_for("701 BEGIN", 2)
+    module.failed()  # the Speaker's error event: the device went away
+    out.wait_for("702 END", 2)
+    send("STOP")  # over already: no answer
+    assert out.lines[-1] == "702 END"

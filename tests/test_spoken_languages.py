@@ -29,6 +29,9 @@ TABLES = {
         "Son 1.500,50 €.": "Son 1500 euros con 50.",
         "Son US$ 30.": "Son 30 dólares.",
         "Nació en 1999.": "Nació en 1999.",
+        "Páginas 10 - 20.": "Páginas 10 - 20.",
+        "El 1.º de mayo.": "El primero de mayo.",
+        "Cuesta 0,99 €.": "Cuesta 99 céntimos.",
         "El 50 % votó.": "El 50 % votó.",
     },
     "fr": {
@@ -45,6 +48,7 @@ TABLES = {
         "À 9:05.": "À 9 heures 5.",
         "Ça coûte 20 €.": "Ça coûte 20 euros.",
         "Ça coûte 3,50 €.": "Ça coûte 3 euros 50.",
+        "Le score : 3 - 2.": "Le score : 3 - 2.",
     },
     "it": {
         "Pesa 3,5 chili.": "Pesa 3 virgola 5 chili.",
@@ -72,6 +76,7 @@ TABLES = {
     "hi": {
         "1,00,000 लोग आए।": "100000 लोग आए।",
         "3.5 किलो है।": "3 दशमलव 5 किलो है।",
+        "3.14 मीटर।": "3 दशमलव 1 4 मीटर।",
         "तापमान -5 है।": "तापमान माइनस 5 है।",
         "12:30 बजे मिलो।": "12 बजकर 30 मिनट मिलो।",
         "9:00 पर।": "9 बजे पर।",
@@ -82,6 +87,7 @@ TABLES = {
     "ja": {
         "1,000円です。": "1000円です。",
         "3.5キロです。": "3点5キロです。",
+        "3.14です。": "3点1 4です。",
         "-5度です。": "マイナス5度です。",
         "50%です。": "50パーセントです。",
         "12時30分です。": "じゅうにじ さんじゅっぷんです。",
@@ -98,6 +104,7 @@ TABLES = {
         "1,000元。": "1000元。",
         "负数-5度。": "负数负5度。",
         "3.5公斤。": "3.5公斤。",
+        "1,000.5元。": "1000.5元。",
         "12:30见。": "12点30分见。",
         "9:05见。": "9点零5分见。",
         "9:00见。": "9点见。",
@@ -119,6 +126,21 @@ def test_english_rules_stay_english_and_other_rules_stay_out_of_english():
         "It weighs 3,5 kg at 12:30 for €20.", "es")
     assert spoken_text("Vinieron 1.500 personas.", "en-us") == "Vinieron 1.500 personas."
     assert spoken_text("the 3e step", "en-us") == "the 3e step"
+
+
+def test_long_runs_of_numbers_cost_linear_time():
+    """A pasted table: 8000 numbers in one sentence, in every language (a currency rule once
+    took 5-8 s on it)."""
+    import time
+
+    line = " ".join(["1234"] * 8000)
+    for language in TABLES:
+        began = time.perf_counter()
+        spoken_text(line[:5 * 800], language)
+        short = time.perf_counter() - began
+        began = time.perf_counter()
+        spoken_text(line, language)
+        assert time.perf_counter() - began < 20 * short + 0.05, language  # 10x the text: ~10x
 
 
 def test_every_spoken_character_keeps_a_span_of_the_users_text():

@@ -52,6 +52,7 @@ class BufferedSink:
         self._marks: collections.deque = collections.deque()  # (ring position, mark), in order
         # The last marks played, (ring position, mark): heard() looks back past the device's latency.
         self._reached: collections.deque = collections.deque(maxlen=8)
+        self._heard_to = 0  # heard() never goes back before this ring position (until a flush)
         self._errors: collections.deque[str] = collections.deque()
         self._drain_target: int | None = None  # drain(): the ring position to play up to
         self._drain_due: float | None = None  # when the drained ring will have been heard
@@ -261,6 +262,7 @@ class BufferedSink:
         self._epoch += 1
         self._marks.clear()
         self._reached.clear()
+        self._heard_to = 0
         self._resampler.reset()
         self._drain_target = self._drain_due = None
         self._wake_at = _NEVER
@@ -335,17 +337,18 @@ class BufferedSink:
     # -- event side --------------------------------------------------------------------------
     def heard(self) -> tuple[object, int] | None:
         """What is being heard now: the last mark whose first sample has been heard, and how
-        many of the samples written after it (at input_rate) have been heard since. The
-        output's latency is taken off while it plays (a paused or dry output has played out
-        what it held). None before any mark, or after a flush. Any thread."""
+        many of the samples written after it (at input_rate) have been heard since: the
+        position played less the output's latency, never going back (a pause holds it). None
+        before any mark, or after a flush. Any thread."""
         with self._lock:
-            ring, renderer, rate = self._ring, self._renderer, self._rate
+            ring, rate = self._ring, self._rate
             if ring is None or not rate:
                 return None
-            at = ring.read - (round(self.latency * rate) if renderer is not None and renderer.sounding else 0)
+            at = max(self._heard_to, ring.read - round(self.latency * rate))
+            self._heard_to = at
             found = None
             for position, mark in (*self._reached, *self._marks):
-                if position > at:
+                if position >= at:  # its first sample not heard yet
                     break
                 found = (position, mark)
             if found is None:

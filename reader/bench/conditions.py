@@ -14,6 +14,7 @@ the slowest condition still ends in minutes (said in the result).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import subprocess
@@ -50,14 +51,16 @@ def _pin(core: int | None):
     return None if core is None else (lambda: os.sched_setaffinity(0, {core}))
 
 
-def measure_conditions(trials: int, conditions: tuple[str, ...] = CONDITIONS) -> dict:
-    """Each condition's figures, measured in a child process (see the module docstring)."""
+def measure_conditions(trials: int, conditions: tuple[str, ...] = CONDITIONS, short: bool = False) -> dict:
+    """Each condition's figures, measured in a child process (see the module docstring);
+    short: each reads the first two sentences of READING (a slow machine)."""
     cores = sorted(os.sched_getaffinity(0))
     results = {}
     for name in conditions:
         loops = {"idle": [], "slow": cores[:1], "busy": cores}[name]
         with busy_loops(loops):
-            proc = subprocess.run([sys.executable, "-m", "reader.bench.conditions", name, str(trials)],
+            proc = subprocess.run([sys.executable, "-m", "reader.bench.conditions", name, str(trials),
+                                   *(["short"] if short else [])],
                                   capture_output=True, text=True, timeout=1800,
                                   preexec_fn=_pin(cores[0] if name == "slow" else None))
         if proc.returncode != 0:
@@ -68,7 +71,7 @@ def measure_conditions(trials: int, conditions: tuple[str, ...] = CONDITIONS) ->
     return results
 
 
-def run_condition(name: str, trials: int) -> dict:
+def run_condition(name: str, trials: int, short: bool = False) -> dict:
     """The figures of one condition, measured in this process (the parent set the load)."""
     from reader.bench.playback import Listener, Selection, key_to_sound, open_sink, to_silence
     from reader.bench.stats import ms, p95_ms, scaled
@@ -76,6 +79,7 @@ def run_condition(name: str, trials: int) -> dict:
     from reader.daemon.controller import Controller
     from reader.speaker import Speaker
     from reader.synth.core import load_core
+    from reader.text.split import sentences
     from reader.types import Utterance
 
     synth, _ = load_core(voice=VOICE)
@@ -107,15 +111,16 @@ def run_condition(name: str, trials: int) -> dict:
         sink.take_longest_wait()
         listener.first_sentence.clear()
         listener.done.clear()
+        reading = " ".join(s.text for s in itertools.islice(sentences(READING), 2)) if short else READING
         t3 = time.perf_counter()
-        speaker.say(READING)
+        speaker.say(reading)
         listener.first_sentence.wait(600)
         listener.done.wait(600)
         reading_s = time.perf_counter() - listener.first_at
         first_s = listener.first_at - t3
         compute_s = synth.pace.work_s - work_s  # the model's work for it
         # Its length, from the chunks it left in the cache (no model call).
-        audio_s = sum(c.duration_s for c in synth.stream(Utterance(READING, VOICE), realtime=False))
+        audio_s = sum(c.duration_s for c in synth.stream(Utterance(reading, VOICE), realtime=False))
         result = {
             "pace": round(synth.pace.pace or pace, 3),
             "threads": synth.engine.threads,
@@ -153,4 +158,4 @@ if __name__ == "__main__":
     import logging
 
     logging.basicConfig(level=logging.WARNING)
-    print(json.dumps(run_condition(sys.argv[1], int(sys.argv[2]))))
+    print(json.dumps(run_condition(sys.argv[1], int(sys.argv[2]), short=sys.argv[3:4] == ["short"])))

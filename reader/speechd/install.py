@@ -47,7 +47,9 @@ def install() -> list[str]:
         raise FileNotFoundError(f"sd_{MODULE} is not installed beside {sys.executable}")
     link = module_dir() / f"sd_{MODULE}"
     link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() or link.exists():
+    if link.exists() and not link.is_symlink():
+        raise FileExistsError(f"{link} exists and is not a link this command made: remove it first")
+    if link.is_symlink():
         link.unlink()
     link.symlink_to(target)
     done.append(f"linked {link} -> {target}")
@@ -69,7 +71,7 @@ def uninstall() -> list[str]:
     """Remove what install() made, and nothing else."""
     done = []
     link = module_dir() / f"sd_{MODULE}"
-    if link.is_symlink() or link.exists():
+    if link.is_symlink():  # a file of that name that is not a link is not ours
         link.unlink()
         done.append(f"removed {link}")
     conf = config_dir() / "modules" / f"{MODULE}.conf"

@@ -19,11 +19,14 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from reader.speechd import ssml
 from reader.speechd.names import char_name, key_name
 from reader.speechd.voices import Voice, choose, list_lines
+
+if TYPE_CHECKING:
+    from reader.speaker import Heard
 
 _LOGGER = logging.getLogger(__name__)
 MARK_POLL_S = 0.01  # how often the heard word is compared with the next mark
@@ -39,7 +42,7 @@ class ModuleSpeaker(Protocol):
 
     def set_volume(self, volume: float) -> None: ...
 
-    def heard(self): ...  # Heard | None
+    def heard(self) -> Heard | None: ...
 
 
 @dataclass
@@ -48,6 +51,9 @@ class _Message:
 
     text: str
     marks: list[tuple[int, str]]
+    voice: str = "af_heart"  # as the settings were when it came
+    rate: int = 0
+    volume: int = 100
     utterance: int = -1  # the Speaker's number for it, once said
     begun: bool = False
     pause: bool = False  # PAUSE came: stop at the next __spd_ mark
@@ -162,6 +168,8 @@ class Module:
             self._send("301 ERROR CANT SPEAK")
             return
         self.stop()  # a new message replaces the old at once (ended with 703 STOP first)
+        message.voice = self._voice()
+        message.rate, message.volume = _int(self.settings.get("rate")), _int(self.settings.get("volume"), 100)
         self._send("200 OK SPEAKING")
         with self._lock:
             self._message = message
@@ -181,13 +189,17 @@ class Module:
             _LOGGER.error("kokoro could not load: %s", exc)
             self._finish(message, "701 BEGIN", "702 END")
             return
-        rate, volume = _int(self.settings.get("rate")), _int(self.settings.get("volume"), 100)
         with self._lock:
             if self._message is not message:
                 return  # stopped while the model loaded
-            speaker.set_volume(volume_of(volume))
-            if message.text.strip():
-                message.utterance = speaker.say(message.text, voice=self._voice(), speed=speed_of(rate))
+            try:
+                speaker.set_volume(volume_of(message.volume))
+                if message.text.strip():
+                    message.utterance = speaker.say(message.text, voice=message.voice, speed=speed_of(message.rate))
+            except Exception as exc:  # noqa: BLE001 - e.g. a voice that will not load: the message still ends
+                _LOGGER.error("kokoro could not speak: %s", exc)
+                self._end(message, *([] if message.begun else ["701 BEGIN"]), "702 END")
+                return
         if not message.text.strip():
             self._finish(message, "701 BEGIN", *(f for _, name in message.marks for f in (f"700-{name}", "700 INDEX MARK")),
                          "702 END")
@@ -222,6 +234,14 @@ class Module:
                 events += [f"700-{name}", "700 INDEX MARK"]
             message.marks.clear()
             self._end(message, *events, "702 END")
+
+    def failed(self) -> None:
+        """The Speaker reported an error (synthesis or the audio output): the message in
+        progress ends, so that the client's queue goes on."""
+        with self._lock:
+            message = self._message
+            if message is not None:
+                self._end(message, *([] if message.begun else ["701 BEGIN"]), "702 END")
 
     def _finish(self, message: _Message, *events: str) -> None:
         with self._lock:
@@ -282,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
 
     core = _Core()
     module = Module(sys.stdout.buffer, core.speaker, installed_voices())
-    core.on_finished = module.finished
+    core.on_finished, core.on_error = module.finished, module.failed
     threading.Thread(target=core.load, name="sd-load", daemon=True).start()
     stdin = sys.stdin.buffer
     while not module.quit.is_set():
@@ -304,6 +324,7 @@ class _Core:
         self._sink = None
         self._error: Exception | None = None
         self.on_finished: Callable[[int], None] = lambda utterance: None
+        self.on_error: Callable[[], None] = lambda: None
 
     def load(self) -> None:
         try:
@@ -318,13 +339,21 @@ class _Core:
                 def text_finished(self, utterance: int) -> None:
                     core.on_finished(utterance)
 
+                def error(self, message: str) -> None:
+                    _LOGGER.error("%s", message)
+                    core.on_error()
+
             self._sink = SoundDeviceSink(None)
             self._speaker = Speaker(synth, self._sink, listener=Events())
-            self._sink.open()
         except Exception as exc:  # noqa: BLE001 - reported with every message
             self._error = exc
-        finally:
             self._ready.set()
+            return
+        self._ready.set()
+        try:
+            self._sink.open()  # warm: the first message then starts without opening a device
+        except Exception as exc:  # noqa: BLE001 - no device now: the first message tries again
+            _LOGGER.warning("no audio output yet: %s", exc)
 
     def speaker(self):
         self._ready.wait()

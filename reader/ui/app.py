@@ -56,8 +56,12 @@ def run_qt(controller, live, threads, notice: str) -> int:
     reading_view = ReadingView(lambda: controller.speaker, lambda: live.prefs.current)
     bridge.view.connect(reading_view.open, Qt.ConnectionType.QueuedConnection)
 
+    was = ["idle"]
+
     def open_view_on_read(status) -> None:  # view_on_read: shown when reading starts, focus left alone
-        if status.state == "speaking" and live.prefs.current.view_on_read:
+        began = status.state == "speaking" and was[0] not in ("speaking", "paused")
+        was[0] = status.state
+        if began and live.prefs.current.view_on_read:  # hidden with Escape, it stays hidden until the next text
             reading_view.show_passive()
 
     bridge.status.connect(open_view_on_read, Qt.ConnectionType.QueuedConnection)

@@ -1,5 +1,5 @@
-"""How the reading view looks: its colour presets (no Qt here, so tests and the settings
-can use them without a display).
+"""How the reading view looks: its colour presets (no Qt here, so tests can use them
+without a display).
 
 The preset names are the settings' vocabulary (settings/model.py VIEW_COLORS); "system"
 takes the desktop's palette (and so its high-contrast theme) and is not listed here.
@@ -7,6 +7,8 @@ takes the desktop's palette (and so its high-contrast theme) and is not listed h
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from reader.settings.model import VIEW_COLORS
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ HIGH_CONTRAST = ("high-contrast", "yellow-on-black")
 COLOR_TITLES = {"system": "The desktop's colours", "dark": "Dark", "light": "Light",
                 "high-contrast": "High contrast (white on black)", "yellow-on-black": "Yellow on black",
                 "dyslexia": "Dyslexia-friendly (cream, wide letters)"}
+assert {"system", *PRESETS} == set(VIEW_COLORS) == set(COLOR_TITLES)  # the settings' names, one look each
 
 
 def luminance(color: str | tuple[int, int, int]) -> float:

@@ -304,8 +304,9 @@ class ReadingView(QWidget):
     def _key(self, event) -> bool:
         key, mods = event.key(), event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        if event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.SelectAll):
-            return False  # the text edit copies
+        if (event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.SelectAll)
+                or mods & Qt.KeyboardModifier.ShiftModifier):
+            return False  # the text edit copies and selects (Shift with the arrows)
         if key == Qt.Key.Key_Space and not ctrl:
             self._steer(lambda s: s.toggle())
         elif key == Qt.Key.Key_Left:

@@ -71,11 +71,14 @@ _NAMES = {
     "ja": {"¥": ("円", "円"), "$": ("ドル", "ドル"), "€": ("ユーロ", "ユーロ"), "£": ("ポンド", "ポンド")},
     "zh": {"¥": ("元", "元"), "$": ("美元", "美元"), "€": ("欧元", "欧元"), "£": ("英镑", "英镑")},
 }
-_LOCAL_N = r"\d+(?:[., ]\d+)*"
+_LOCAL_N = r"\d+(?:[.,]\d+)*"  # grouped by spaces ("1 500 €"), the numbers rule joins what precedes
 
 
-# Cents after a decimal comma: "20,50 €" is "20 euros con 50" (es).
+# Cents after a decimal comma: "20,50 €" is "20 euros con 50" (es); under one unit only the
+# cents are said ("0,99 €": 99 céntimos).
 _CENTS = {"es": " con ", "fr": " ", "it": " e ", "pt-br": " e "}
+_CENTS_NAMES = {"es": ("céntimo", "céntimos"), "fr": ("centime", "centimes"), "it": ("centesimo", "centesimi"),
+                "pt-br": ("centavo", "centavos")}
 
 
 def _local(m, context):
@@ -88,9 +91,13 @@ def _local(m, context):
         gap = "" if language in ("ja", "zh") else " "
         return [kept(m, amount), gap, one if m.group(amount) == "1" else many]
     start = m.start(amount)
+    cents_at = Kept(start + len(whole) + 1 + (cents[0] == "0"), m.end(amount))
+    if whole.strip("0") == "" and cents != "00":  # "0,99 €"
+        few, lots = _CENTS_NAMES[language]
+        return [cents_at, " ", few if cents.lstrip("0") == "1" else lots]
     said = [Kept(start, start + len(whole)), " ", one if whole == "1" else many]
     if cents != "00":  # "2,05 €": "2 euro e 5"
-        said += [_CENTS[language], Kept(start + len(whole) + 1 + (cents[0] == "0"), m.end(amount))]
+        said += [_CENTS[language], cents_at]
     return said
 
 
@@ -100,6 +107,6 @@ def _signs(language: str) -> str:
 
 RULES += tuple(
     # Only Latin letters and digits bound it: Japanese and Mandarin write words right after.
-    Rule("currency", re.compile(rf"(?<![A-Za-z0-9_$])(?:(?P<sym>{_signs(lang)})\s?(?P<n>{_LOCAL_N})|(?P<n2>{_LOCAL_N})"
+    Rule("currency", re.compile(rf"(?<![A-Za-z0-9_$.,])(?:(?P<sym>{_signs(lang)})\s?(?P<n>{_LOCAL_N})|(?P<n2>{_LOCAL_N})"
                                 rf"\s?(?P<sym2>{_signs(lang)}))(?![A-Za-z0-9_$])"), _local, frozenset({lang}))
     for lang in _NAMES)

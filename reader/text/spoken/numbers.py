@@ -130,23 +130,30 @@ def _plain_number(m, context):
         said.append(_MINUS[language] + ("" if language in ("ja", "zh") else " "))
     said.append(kept(m, "int") if whole == m.group("int") else whole)
     frac = m.groupdict().get("frac")
-    if frac:
-        said.append(f"{_DECIMAL[language]}{_leading_zeros(frac)}" if language == "ja" else
-                    f" {_DECIMAL[language]} {_leading_zeros(frac)}")
+    if frac and language in ("ja", "hi"):  # digit by digit, as they are said: 3.14 is 3 point 1 4
+        said.append(f"{_DECIMAL[language]}{' '.join(frac)}" if language == "ja" else
+                    f" {_DECIMAL[language]} {' '.join(frac)}")
+    elif frac:
+        said.append(f" {_DECIMAL[language]} {_leading_zeros(frac)}")
+    if m.groupdict().get("point"):
+        said.append(kept(m, "point"))
     return said if len(said) > 1 or said[0] != kept(m, "int") else None
 
 
 def _ordinal(m, context):
     mark = m.group("mark").lower()
     feminine = mark in ("ª", "re", "ère", "ʳᵉ")
-    # Spanish drops the o of primero and tercero before a noun: "el 3.º piso", "el 1.er día".
-    before_noun = mark == "er" or bool(re.match(r"\s+[^\W\d]", m.string[m.end():]))
+    # Spanish drops the o of primero and tercero before a noun: "el 3.º piso", "el 1.er día";
+    # not before "de" ("el 1.º de mayo": primero).
+    after = re.match(r"\s+([^\W\d]+)", m.string[m.end():])
+    before_noun = mark == "er" or bool(after and after.group(1).lower() not in ("de", "del", "y", "o", "e", "a", "al"))
     return ordinal_words(int(m.group("n")), context.language, feminine,
                          short=before_noun and context.language == "es")
 
 
-# A sign counts only where a word or a number does not stand before it ("10-12" is a range).
-_SIGN = r"(?P<sign>(?<![\w.)])-\s?)?"
+# A sign counts only where a word or a number does not stand before it ("10-12" is a range,
+# "10 - 20" too).
+_SIGN = r"(?P<sign>(?<![\w.)])(?<!\d\s)-\s?)?"
 _END = r"(?![\w%]|[.,]\d)"
 # Japanese and Mandarin write words right after numbers ("5度"): only Latin letters and
 # digits bound a number there.
@@ -161,11 +168,13 @@ RULES += (
     # Hindi: a decimal point, thousands with commas (Indian "1,00,000" too).
     Rule("numbers", re.compile(_SIGN + r"(?<![\w.,])(?P<int>\d{1,3}(?:,\d{2,3})*,\d{3}|\d+)(?:\.(?P<frac>\d+))?"
                                + r"(?![\w]|[.,]\d)"), _plain_number, frozenset({"hi"})),
-    Rule("numbers", re.compile(r"(?P<sign>(?<![A-Za-z0-9_.)])-)?" + _CJK_BEFORE + r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)"
-                               r"(?:\.(?P<frac>\d+))?" + _CJK_END), _plain_number, frozenset({"ja"})),
+    Rule("numbers", re.compile(r"(?P<sign>(?<![A-Za-z0-9_.)])(?<!\d\s)-)?" + _CJK_BEFORE
+                               + r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?" + _CJK_END), _plain_number,
+         frozenset({"ja"})),
     # Mandarin reads decimals itself ("3.5" is "三点五"); commas and the sign it does not.
-    Rule("numbers", re.compile(r"(?P<sign>(?<![A-Za-z0-9_.)])-)?" + _CJK_BEFORE + r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)"
-                               + r"(?![A-Za-z0-9_]|,\d{3}|\.\d)"), _plain_number, frozenset({"zh"})),
+    Rule("numbers", re.compile(r"(?P<sign>(?<![A-Za-z0-9_.)])(?<!\d\s)-)?" + _CJK_BEFORE
+                               + r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<point>\.\d+)?(?![A-Za-z0-9_]|,\d{3}|\.\d)"),
+         _plain_number, frozenset({"zh"})),
     # Ordinals: "1.º", "3ª", "1.er" (es, it, pt); "2e", "1re" (fr; "XXIe" is left to roman).
     Rule("numbers", re.compile(r"(?<![\w.,])(?P<n>\d{1,4})\.?(?P<mark>º|ª|er(?=\s))(?!\w)"), _ordinal,
          frozenset({"es", "it", "pt-br"})),
