@@ -302,7 +302,7 @@ class Speaker:
         with self._lock:
             if self._heard is None:
                 return
-            self._jump_locked(self._heard.sentence_index + 1)
+            self._jump_locked(start_sentence=self._heard.sentence_index + 1)
 
     def previous_sentence(self) -> None:
         """Back to the sentence before when the current one has just begun, else restart it."""
@@ -312,22 +312,14 @@ class Speaker:
             index = self._heard.sentence_index
             if self._sentence is not None and self._clock() - self._heard_since < RESTART_WINDOW_S:
                 index -= 1
-            self._jump_locked(max(0, index))
+            self._jump_locked(start_sentence=max(0, index))
 
     def read_from(self, offset: int) -> None:
         """Read the current text on from the word at character offset: the reading view's
         click and Enter, next and previous word. Plays even when paused."""
         with self._lock:
-            job = self._job
-            if job is None:
-                return
-            paused = self._state is State.PAUSED
-            generation = self._restart_locked()
-            self._post_locked(replace(job, generation=generation, sequence=self._next_sequence(),
-                                      start_offset=max(0, min(offset, len(job.text))), sentence_base=None))
-            self._set_state_locked(State.SPEAKING)
-            if paused:
-                self._sink.resume()
+            if self._job is not None:
+                self._jump_locked(start_offset=max(0, min(offset, len(self._job.text))), sentence_base=None)
 
     def next_word(self) -> None:
         self._step_word(1)
@@ -428,14 +420,17 @@ class Speaker:
         self._job = job
         self._jobs.put(job)
 
-    def _jump_locked(self, index: int) -> None:
+    def _jump_locked(self, start_sentence: int = 0, start_offset: int | None = None,
+                     sentence_base: int | None = 0) -> None:
+        """Read the current text again from a sentence, or from a character offset (see _Job)."""
         job = self._job
         if job is None:
             return
         paused = self._state is State.PAUSED
         generation = self._restart_locked()
         self._post_locked(replace(job, generation=generation, sequence=self._next_sequence(),
-                                  start_sentence=index, start_offset=None, sentence_base=0))
+                                  start_sentence=start_sentence, start_offset=start_offset,
+                                  sentence_base=sentence_base))
         self._set_state_locked(State.SPEAKING)
         if paused:
             self._sink.resume()
