@@ -222,6 +222,10 @@ def test_fifty_speak_and_stop_pairs_in_two_seconds_never_hang_or_cross(rig):
 
 
 def test_ssml_names_voices_and_mappings():
+    from reader.speechd.voices import SPEECHD_LANGUAGES
+    from reader.text.language import LANGUAGES
+
+    assert set(SPEECHD_LANGUAGES) == set(LANGUAGES)
     assert ssml.parse('<speak>a<mark name="x"/> b &amp; c</speak>') == ssml.Marked("a b & c", ((1, "x"),))
     assert ssml.parse("no tags &lt;here&gt;").text == "no tags <here>"
     assert [char_name(c) for c in "aA?5é"] == ["a", "capital A", "question mark", "five", "e acute"]

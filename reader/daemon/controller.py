@@ -94,6 +94,11 @@ class Controller:
     def status(self) -> Status:
         return self._status
 
+    @property
+    def settings(self):
+        """The preferences in force (a settings.model.Settings), None before any."""
+        return self._settings
+
     def on_change(self, callback: Callable[[Status], None]) -> None:
         """callback(status) on whichever thread changed it; a ui must hand it to its own."""
         self._observers.append(callback)

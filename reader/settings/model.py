@@ -64,6 +64,9 @@ class Settings:
     view_font: str = ""
     view_size: int = 20
     view_spacing: float = 1.5
+    # Media widgets (MPRIS, lock screens) show the sentence being read as the title; off: only
+    # "kokoro-reader" (the text stays off the session bus).
+    media_title: bool = True
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # unknown keys, kept
 
     def __post_init__(self) -> None:
@@ -207,6 +210,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "read_as_written": _families, "lexicon": _lexicon, "language_mode": _language_mode,
     "language_voices": _language_voices, "view_on_read": _flag, "view_colors": _one_of(VIEW_COLORS),
     "view_font": _any_text, "view_size": _whole(*VIEW_SIZE_RANGE), "view_spacing": _number(*VIEW_SPACING_RANGE),
+    "media_title": _flag,
 }
 assert set(CHECKS) == set(FIELDS)
 

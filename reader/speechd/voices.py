@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Our language codes -> the BCP 47 spelling speech-dispatcher's clients use.
+# Our language codes (text/language.LANGUAGES, each one: a test holds them together) -> the
+# BCP 47 spelling speech-dispatcher's clients use.
 SPEECHD_LANGUAGES = {"en-us": "en-US", "en-gb": "en-GB", "es": "es-ES", "fr": "fr-FR", "hi": "hi-IN",
                      "it": "it-IT", "ja": "ja-JP", "pt-br": "pt-BR", "zh": "zh-CN"}
 DEFAULT_VOICE = "af_heart"
+
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,9 @@ class _Player(QDBusAbstractAdaptor):
         heard = speaker.heard() if speaker is not None else None
         if heard is None:
             return {"mpris:trackid": QDBusObjectPath(f"{PATH}/NoTrack")}
+        settings = self._controller.settings
+        if settings is not None and not settings.media_title:  # the user keeps the text off the bus
+            return {"mpris:trackid": QDBusObjectPath(f"{PATH}/text/{heard.utterance}"), "xesam:title": "kokoro-reader"}
         title = " ".join(heard.text[heard.sentence.start:heard.sentence.end].split())
         return {"mpris:trackid": QDBusObjectPath(f"{PATH}/text/{heard.utterance}"),
                 "xesam:title": title[:_TITLE_CHARS]}
