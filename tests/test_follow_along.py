@@ -51,14 +51,18 @@ class Watch:
 
     def _run(self) -> None:
         sentence = None
+        last = None  # what the last answer named, None included: a word named again after
+        # nothing was (a speed change or a jump restarts it) is heard again
         while not self._stop.wait(0.02):
             before = time.monotonic()
             status = ipc.send("status", path=self.path)
             at = (before + time.monotonic()) / 2
             self.states.append(status["state"])
             word = status.get("word")
-            if word is not None and (not self.words or self.words[-1][1:] != (status["utterance"], *word)):
-                self.words.append((at, status["utterance"], *word))
+            now = None if word is None else (status["utterance"], *word)
+            if now is not None and now != last:
+                self.words.append((at, *now))
+            last = now
             if status.get("sentence") is not None and status["sentence"] != sentence:
                 sentence = status["sentence"]
                 # On a thread of its own: the steering waits, the watching must not.
