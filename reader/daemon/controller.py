@@ -75,6 +75,7 @@ class Controller:
         self._read_lock = threading.Lock()  # orders a read's say() with a stop
         self.on_settings: Callable[[], None] | None = None  # set by the ui
         self.on_view: Callable[[], None] | None = None  # opens the reading view; set by the ui
+        self.view_word: Callable[[], tuple[int, int] | None] | None = None  # what the view lights; the ui
         # The user changed a setting with a command (faster, slower, auto-read): {field: value},
         # on the commands thread. The app saves it.
         self.on_settings_changed: Callable[[dict], None] | None = None
@@ -204,9 +205,11 @@ class Controller:
             speaker = self._speaker
             heard = speaker.heard() if speaker is not None else None
             word = heard.word if heard is not None else None
-            # The word heard now, as [start, end) in the text being read, and that text's number.
+            lit = self.view_word() if self.view_word is not None else None
+            # The word heard now, as [start, end) in the text being read, and that text's number;
+            # and the word the reading view lights, while it is shown.
             return {"ok": True, **self._status.as_dict(), "utterance": heard.utterance if heard else None,
-                    "word": [word.start, word.end] if word else None}
+                    "word": [word.start, word.end] if word else None, "view_word": list(lit) if lit else None}
         if name not in ACTIONS:
             raise ReaderError(f"unknown command {name!r}")
         if name == "say" and not str(args.get("text", "")).strip():

@@ -55,6 +55,7 @@ def run_qt(controller, live, threads, notice: str) -> int:
     controller.on_view = bridge.view.emit
     reading_view = ReadingView(lambda: controller.speaker, lambda: live.prefs.current)
     bridge.view.connect(reading_view.open, Qt.ConnectionType.QueuedConnection)
+    controller.view_word = lambda: reading_view.lit  # a plain tuple: read on the socket's thread
 
     was = ["idle"]
 

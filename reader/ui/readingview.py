@@ -27,7 +27,7 @@ from reader.settings.model import Settings
 from reader.ui.a11y import describe
 from reader.ui.looks import PRESETS, Look, contrast
 
-FOLLOW_MS = 30  # how often the highlight looks at what is heard: well under a short word
+FOLLOW_MS = 20  # how often the highlight looks at what is heard: well under a short word
 
 
 class Steerable(Protocol):
@@ -92,6 +92,8 @@ class ReadingView(QWidget):
         self._utterance: int | None = None
         self._offsets = _Offsets("")
         self._shown: tuple | None = None  # (sentence, word) last highlighted
+        # [start, end) of the word lit while shown, for any thread (ctl status): a plain tuple
+        self.lit: tuple[int, int] | None = None
         self._styled: tuple | None = None  # the settings the look was made from
 
         self.text = QTextEdit()
@@ -171,6 +173,7 @@ class ReadingView(QWidget):
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
         self._timer.stop()
+        self.lit = None
 
     # -- look -----------------------------------------------------------------------------
     def restyle(self) -> None:
@@ -239,6 +242,7 @@ class ReadingView(QWidget):
             word_format.setBackground(QColor(look.word))
             word_format.setForeground(QColor(look.word_text))
             marks.append(self._selection(to_qt(word.start), to_qt(word.end), word_format))
+            self.lit = (word.start, word.end) if self.isVisible() else None
             if self.text.hasFocus() or self.text.textCursor().hasSelection():
                 # Focused, the caret is the user's (a screen reader would speak every move over
                 # the reading); it comes to the word when they focus the text. A selection being
