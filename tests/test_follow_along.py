@@ -16,11 +16,11 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from reader.daemon import ipc
 from tests import aligner
+from tests import word_timing as wt
 from tests.desktop import poll
 from tests.signals import REC_RATE
 
@@ -141,11 +141,9 @@ def test_the_word_status_names_is_the_word_being_heard(daemon, recorder):
     pairs = [(lit[m.a + k][0], runs[m.b + k][2]) for m in matcher.get_matching_blocks() for k in range(m.size)]
     assert len(pairs) >= 0.9 * len(runs) and len(pairs) >= 0.9 * len(lit), "the view lit other words"
     for source, pairs in (("status", [(t, onset) for t, _, onset in status]), ("view", pairs)):
-        e = np.asarray([t - onset for t, onset in pairs if onset is not None]) * 1000
-        figures = {"words": len(e), "median_abs_ms": round(float(np.median(np.abs(e))), 1),
-                   "p95_abs_ms": round(float(np.percentile(np.abs(e), 95)), 1),
-                   "earliest_ms": round(float(e.min()), 1), "signed_median_ms": round(float(np.median(e)), 1)}
+        errors = [t - onset for t, onset in pairs if onset is not None]
+        figures = {**wt.figures(errors), "earliest_ms": round(min(errors) * 1000, 1)}
         print(f"follow-along ({source}): {figures}; the view lit {len(lit)} words, status named {len(runs)}")
-        assert len(e) >= 40  # every word of four sentences, one of them twice
+        assert figures["n"] >= 40  # every word of four sentences, one of them twice
         assert figures["median_abs_ms"] <= 60 and figures["p95_abs_ms"] <= 150, (source, figures)
         assert figures["earliest_ms"] >= -100, (source, figures)  # never lit well before it is heard
