@@ -106,6 +106,22 @@ def max_step(x: np.ndarray) -> float:
     return float(np.abs(np.diff(x)).max())
 
 
+def silent_runs(x: np.ndarray, shortest: int = 16) -> list[tuple[int, int]]:
+    """(start, end) of every run of at least `shortest` samples below the recording's 16-bit
+    resolution: in a steady tone (which crosses zero in one sample) a hole the host made."""
+    quiet = np.concatenate(([False], np.abs(x) < 2.0 / 32768, [False]))
+    bounds = np.flatnonzero(np.diff(quiet.astype(np.int8)))
+    return [(int(a), int(b)) for a, b in zip(bounds[::2], bounds[1::2]) if b - a >= shortest]
+
+
+def step_beside_holes(x: np.ndarray, holes: list[tuple[int, int]]) -> float:
+    """max_step(x) without the steps into and out of the given silent runs."""
+    steps = np.abs(np.diff(x))
+    for a, b in holes:
+        steps[max(0, a - 1):b + 1] = 0
+    return float(steps.max())
+
+
 def wait_heard(recorder, seconds: float = 0.15) -> np.ndarray:
     """Wait until the recording covers `seconds` past now (audio takes wall-clock time)."""
     recorder.wait_for(recorder.index_at(time.monotonic()) + int(seconds * REC_RATE))

@@ -23,9 +23,11 @@ from tests.signals import (
     locate,
     max_step,
     played_runs,
+    silent_runs,
     sound_indices,
     sound_ms,
     speechlike,
+    step_beside_holes,
     to48k,
     tone,
     wait_heard,
@@ -450,7 +452,9 @@ FIGURES: dict[str, str] = {}
 @pytest.fixture
 def real_sink(audio_server):
     from reader.audio.portaudio import SoundDeviceSink
+    from tests.host import like_the_daemon
 
+    like_the_daemon()
     ev = Events()
     sink = SoundDeviceSink(**ev.kwargs())
     sink.events = ev
@@ -570,6 +574,9 @@ def fit_fade(x, ref, lag, guess, falling):
 
 @pytest.mark.audio
 def test_no_click_at_start_stop_pause_resume_and_volume_change(real_sink, recorder):
+    from tests.host import HostDelays
+
+    host = HostDelays(real_sink)
     src = tone(3.0, 440)  # starts at phase 0 but ends mid-cycle: the sink's fades must do it
     real_sink.write(src, 0, mark="start")
     times = {}
@@ -603,9 +610,17 @@ def test_no_click_at_start_stop_pause_resume_and_volume_change(real_sink, record
         "start": max_step(x[start - margin:start + FADE_48K]),
         "pause": max_step(x[pause - FADE_48K:pause + margin]),
         "resume": max_step(x[resume - margin:resume + FADE_48K]),
-        "volume": max_step(x[volume:volume + REC_RATE // 10]),  # the ramp lies within 100 ms
         "stop": max_step(x[stop - FADE_48K:stop + margin]),
     }
+    # The ramp lies within 100 ms. The tone never rests there, so silence in it is a hole:
+    # a click of ours when our queue ran dry or our Python was late for the GIL, else the
+    # host's (one CI run heard one at volume 0.3 while the hypervisor took 530 ms in the test).
+    ramp = x[volume:volume + REC_RATE // 10]
+    holes = silent_runs(ramp)
+    figures = host.stopped()
+    FIGURES["volume_holes"] = f"{holes}; {figures}"
+    assert not holes or host.underruns + host.gil_late - host.gil_frozen == 0, f"a hole of ours: {figures}"
+    worst["volume"] = step_beside_holes(ramp, holes)
     FIGURES["max_step_signal"] = f"{steady:.4f}"
     FIGURES["max_step_edges"] = ",".join(f"{k}:{v:.4f}" for k, v in worst.items())
     for name, step in worst.items():

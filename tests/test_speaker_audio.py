@@ -14,7 +14,7 @@ import pytest
 from reader.bench.workload import PARAGRAPH
 from reader.speaker import Speaker, State
 from tests.audio_server import wait_until
-from tests.host import HostDelays
+from tests.host import HostDelays, like_the_daemon
 from tests.listeners import SpeakerEvents
 from tests.signals import REC_RATE, locate, played_runs, sound_indices, sound_ms, to48k, wait_heard
 
@@ -78,6 +78,7 @@ class Tap:
 def live(core, audio_server, recorder):
     from reader.audio.portaudio import SoundDeviceSink
 
+    like_the_daemon()
     sink = SoundDeviceSink()
     tap = Tap(core)
     events = SpeakerEvents()

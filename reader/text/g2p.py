@@ -6,6 +6,7 @@ of time on a background thread (warm()).
 """
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import sys
@@ -255,6 +256,10 @@ class G2PBank:
             if language not in self._loaded:
                 _LOGGER.debug("loading G2P for %s", language)
                 self._loaded[language] = _factory(language)()
+                # A language loaded later (ja, zh: ~150k objects of dictionaries) lives as long
+                # as the process, like what load_core froze: frozen, a full collection does not
+                # walk it (unfrozen, one held the GIL 60-120 ms, long enough to break the sound).
+                gc.freeze()
             return self._loaded[language]
 
     def phonemize(self, text: str, language: str) -> Phonemes:
