@@ -349,7 +349,7 @@ def test_unclosed_markers_cost_linear_time():
 
 
 def test_other_languages_get_markup_and_not_the_english_rules():
-    assert spoken_text("Le **3/4** du 2027-03-04", "fr") == "Le 3/4 du 2027-03-04"
+    assert spoken_text("Le **3/4** du 2027-03-04", "fr") == "Le 3/4 du 4 mars 2027"  # no "3 quarters"
 
 
 def test_every_spoken_character_keeps_a_span_of_the_users_text():

@@ -26,6 +26,7 @@ from itertools import islice, pairwise
 
 from reader.text.normalize import CleanText, clean
 from reader.text.spoken import Reading
+from reader.text.spoken.abbreviations import BEFORE_NUMBER_ELSEWHERE, TITLES_ELSEWHERE
 from reader.types import Sentence, Span, TextChunk
 
 _WINDOW = 4096  # chars of original text cleaned at a time
@@ -417,9 +418,9 @@ def _ends_sentence(text: str, start: int, end: int, m: re.Match) -> bool:
     space = max(text.rfind(" ", start, m.start()), text.rfind("\n", start, m.start()))
     word = text[max(start, space + 1):m.start()].lstrip(_OPENERS)
     low = word.lower()
-    if low in _TITLES or (len(word) == 1 and word.isupper()):
-        return False  # "Dr. Smith", "J. R. R. Tolkien"
-    if low in _BEFORE_NUMBER:
+    if low in _TITLES or word in TITLES_ELSEWHERE or (len(word) == 1 and word.isupper()):
+        return False  # "Dr. Smith", "J. R. R. Tolkien", "Sra. López"
+    if low in _BEFORE_NUMBER or word in BEFORE_NUMBER_ELSEWHERE:
         return not first.isdigit()
     if low in _MAYBE_END or _DOTTED.fullmatch(low):
         return first.isupper()
@@ -438,8 +439,10 @@ def _binds_to_next(word: str) -> bool:
     """A word a chunk must not end with: "Dr.", "No.", an initial "J."."""
     if not word.endswith("."):
         return False
-    low = word[:-1].lstrip(_OPENERS).lower()
-    return low in _TITLES or low in _BEFORE_NUMBER or (len(low) == 1 and word[-2].isupper())
+    bare = word[:-1].lstrip(_OPENERS)
+    low = bare.lower()
+    return (low in _TITLES or low in _BEFORE_NUMBER or bare in TITLES_ELSEWHERE or bare in BEFORE_NUMBER_ELSEWHERE
+            or (len(low) == 1 and word[-2].isupper()))
 
 
 def _bare(word: str) -> str:

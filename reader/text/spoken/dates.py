@@ -80,3 +80,73 @@ RULES = (
     Rule("dates", re.compile(_WD + _MON + r"\s+(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?(?P<of>)"
                              r"(?:,?\s+(?P<y>\d{4}))?(?![\w:])"), lambda m, c: _named(m, c, day_first=False)),
 )
+
+
+# -- Other languages: their G2P reads "04/03/2027" digit group by digit group with the
+# slashes ("cero cuatro barra..."). Numeric dates there put the day first.
+_MONTHS_IN = {
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+           "ottobre", "novembre", "dicembre"),
+    "pt-br": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+              "novembro", "dezembro"),
+    "hi": ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर",
+           "दिसंबर"),
+}
+_FIRST = {"fr": "premier", "it": "primo", "pt-br": "primeiro"}  # the 1st is said as an ordinal there
+
+
+# misaki's Japanese reads 3月 "san tsuki" and 4日 "yon ka": the readings, in kana.
+_JA_MONTHS = ("いちがつ", "にがつ", "さんがつ", "しがつ", "ごがつ", "ろくがつ", "しちがつ", "はちがつ", "くがつ",
+              "じゅうがつ", "じゅういちがつ", "じゅうにがつ")
+_JA_DAYS = {1: "ついたち", 2: "ふつか", 3: "みっか", 4: "よっか", 5: "いつか", 6: "むいか", 7: "なのか", 8: "ようか",
+            9: "ここのか", 10: "とおか", 14: "じゅうよっか", 20: "はつか", 24: "にじゅうよっか"}
+_JA_UNITS = ("", "いち", "に", "さん", "よん", "ご", "ろく", "しち", "はち", "く")
+
+
+def japanese_day(day: int) -> str:
+    """The reading of day日 (1-31): "よっか", "じゅうごにち"."""
+    if day in _JA_DAYS:
+        return _JA_DAYS[day]
+    tens = ("", "じゅう", "にじゅう", "さんじゅう")[day // 10]
+    return tens + _JA_UNITS[day % 10] + "にち"
+
+
+def local_date(year: str | None, month: int, day: int | None, language: str) -> str:
+    """The date as said in language: "4 de marzo de 2027", "premier mars 2027", "2027年3月4日"."""
+    if language == "ja":  # a space between: misaki's Japanese splits kana runs on its own
+        return " ".join(filter(None, (f"{year}年" if year else "", _JA_MONTHS[month - 1],
+                                      japanese_day(day) if day else "")))
+    if language == "zh":
+        return f"{year + '年' if year else ''}{month}月{day}日"
+    name = _MONTHS_IN[language][month - 1]
+    said = f"{_FIRST.get(language, day) if day == 1 else day}"
+    of = " de " if language in ("es", "pt-br") else " "
+    return f"{said}{of}{name}" + (f"{of}{year}" if year else "")
+
+
+def _local_numeric(m, context):
+    year, month, day = m.group("y"), int(m.group("m")), int(m.group("d"))
+    if year and len(year) == 2:
+        year = ("20" if int(year) < 50 else "19") + year
+    return local_date(year, month, day, context.language) if _valid(month, day) else None
+
+
+_DAY_FIRST = frozenset({"es", "fr", "it", "pt-br", "hi"})
+RULES += (
+    Rule("dates", re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w-])"), _local_numeric,
+         _DAY_FIRST),
+    # 04/03/2027, 4.3.2027, 04-03-27: day, month, year.
+    Rule("dates", re.compile(r"(?<![\w./-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+                             r"(?![\w/]|[.,]\d)"), _local_numeric, _DAY_FIRST),
+    # 2027/03/04, 2027-03-04 (Japan, China): year, month, day. Only Latin letters and digits
+    # bound them there (words follow numbers without a space: "2027-03-04见").
+    Rule("dates", re.compile(r"(?<![A-Za-z0-9_./-])(?P<y>\d{4})(?P<sep>[/-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+                             r"(?![A-Za-z0-9_/-]|[.,]\d)"),
+         _local_numeric, frozenset({"ja", "zh"})),
+    Rule("dates", re.compile(r"(?<![0-9])(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])日)?"),
+         lambda m, _: local_date(None, int(m.group("m")), int(m.group("d") or 0), "ja"), frozenset({"ja"})),
+)

@@ -18,8 +18,12 @@ _DENOMINATORS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "
 _PARTS = frozenset({2, 3, 4, 8, 16, 32})
 
 
-def range_(m, _):
-    """ "12-19" -> "12 to 19"; not a model number ("Boeing 747-400"), a ZIP+4 code
+_TO = {"en-us": " to ", "en-gb": " to ", "es": " a ", "fr": " à ", "it": " a ", "pt-br": " a ", "hi": " से "}
+_AND = {"en-us": " and ", "en-gb": " and ", "es": " y ", "fr": " et ", "it": " e ", "pt-br": " e "}  # "entre 1990 y 1995"
+
+
+def range_(m, context):
+    """ "12-19" -> "12 to 19" ("12 a 19", "12 से 19"); not a model number ("Boeing 747-400"), a ZIP+4 code
     ("02134-1234") or a subtraction ("10 - 3")."""
     before = m.string[:m.start()].rstrip()
     word = before.split()[-1] if before else ""
@@ -33,7 +37,9 @@ def range_(m, _):
     if m.group("gap1") or m.group("gap2"):
         if m.group("dash") == "-":
             return None
-    return [kept(m, "a"), " to ", kept(m, "b")]
+    between = re.search(r"\b(?:between|entre|tra|fra)\s+$", before + " ", re.IGNORECASE)
+    return [kept(m, "a"), _AND[context.language] if between and context.language in _AND else _TO[context.language],
+            kept(m, "b")]
 
 
 def digits(group: str) -> str:
@@ -85,8 +91,9 @@ RULES = (
     Rule("numbers", re.compile(r"(?<![\w./])(?:(?P<whole>\d{1,2})\s)?(?P<n>\d{1,3})/(?P<d>\d{1,3})(?![\w/]|\.\d)"),
          _fraction),
     # 12-19, 20-30%, 1990-1995, 3.5-4.5: not a phone number (above), a date or a name (GPT-4).
+    # Before the other languages' plain numbers (below), which would read "12-19" as "12 19".
     Rule("numbers", re.compile(r"(?<![\w.-])(?P<a>-?\d+(?:[.,]\d+)*)(?P<gap1>\s?)(?P<dash>[-\u2013])(?P<gap2>\s?)"
-                               r"(?P<b>\d+(?:[.,]\d+)*)(?![\w-]|\.\d)"), range_),
+                               r"(?P<b>\d+(?:[.,]\d+)*)(?![\w-]|\.\d)"), range_, frozenset(_TO)),
     Rule("numbers", re.compile(r"(?<![\w.:])(?P<a>\d+):(?P<b>\d+)(?![\w:]|\.\d)"),
          lambda m, _: [kept(m, "a"), " to ", kept(m, "b")]),
 )

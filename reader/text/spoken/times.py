@@ -75,9 +75,12 @@ def _local(m, context):
     if language == "hi":
         return [h, " बजकर ", mm, " मिनट"] if minute else [h, " बजे"]
     if language == "fr":
-        return ["une heure" if hour == 1 else h, "" if hour == 1 else " heures"] + ([" ", mm] if minute else [])
+        hours = {1: "une heure", 21: "vingt et une heures"}.get(hour)
+        return ([hours] if hours else [h, " heures"]) + ([" ", mm] if minute else [])
     if language == "pt-br" and not minute:
-        return ["uma hora"] if hour == 1 else [h, " horas"]
+        # Hours are feminine: "duas horas", "vinte e uma horas"; G2P says the masculine.
+        hours = {1: "uma hora", 2: "duas horas", 21: "vinte e uma horas", 22: "vinte e duas horas"}.get(hour)
+        return [hours] if hours else [h, " horas"]
     if not minute:
         return [h, " en punto"] if language == "es" else [h]
     return [h, " e " if language in ("it", "pt-br") else " y ", mm]

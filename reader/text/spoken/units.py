@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.spoken.rule import Rule, at_end, kept
+from reader.text.spoken.rule import Kept, Rule, at_end, kept
 
 _UNITS = {  # symbol: (singular, plural)
     "km/h": ("kilometer per hour", "kilometers per hour"), "kph": ("kilometer per hour", "kilometers per hour"),
@@ -59,4 +59,110 @@ RULES = (
     # After a number only; not inside a word or an address ("5 miles", "2x", "v2.0").
     Rule("units", re.compile(r"(?<![\w.,'])(?P<n>-?\d+(?:[.,]\d+)*)(?P<space>\s?)(?P<u>" + _SYMBOL
                              + r")(?![\w/²'\u2019])(?P<dot>\.(?!\w))?"), _unit),
+)
+
+
+# -- Other languages: their G2P spells a unit's letters ("5 km" is "cinco ka eme"). By name,
+# singular after 1, which is said as the article of the unit's gender ("una hora", "une
+# minute"; in French below 2: "1,5 kilomètre"). Hours are times in French and Portuguese.
+_M, _F = False, True  # the unit's gender: feminine?
+_SHARED = ("km", "m", "cm", "mm", "kg", "g", "mg", "l", "L", "ml", "mL", "km/h", "m/s", "m2", "km2", "°C",
+           "°F", "h", "min", "s", "ms", "TB", "GB", "MB", "kB", "KB", "kWh", "kW", "W", "Hz", "kHz", "MHz", "GHz")
+_UNITS_IN = {
+    "es": dict(zip(_SHARED, (
+        ("kilómetro", "kilómetros", _M), ("metro", "metros", _M), ("centímetro", "centímetros", _M),
+        ("milímetro", "milímetros", _M), ("kilo", "kilos", _M), ("gramo", "gramos", _M),
+        ("miligramo", "miligramos", _M), ("litro", "litros", _M), ("litro", "litros", _M),
+        ("mililitro", "mililitros", _M), ("mililitro", "mililitros", _M),
+        ("kilómetro por hora", "kilómetros por hora", _M), ("metro por segundo", "metros por segundo", _M),
+        ("metro cuadrado", "metros cuadrados", _M), ("kilómetro cuadrado", "kilómetros cuadrados", _M),
+        ("grado", "grados", _M), ("grado Fahrenheit", "grados Fahrenheit", _M), ("hora", "horas", _F),
+        ("minuto", "minutos", _M), ("segundo", "segundos", _M), ("milisegundo", "milisegundos", _M),
+        ("terabyte", "terabytes", _M), ("gigabyte", "gigabytes", _M), ("megabyte", "megabytes", _M),
+        ("kilobyte", "kilobytes", _M), ("kilobyte", "kilobytes", _M), ("kilovatio hora", "kilovatios hora", _M),
+        ("kilovatio", "kilovatios", _M), ("vatio", "vatios", _M), ("hercio", "hercios", _M),
+        ("kilohercio", "kilohercios", _M), ("megahercio", "megahercios", _M), ("gigahercio", "gigahercios", _M)))),
+    "fr": dict(zip(_SHARED, (
+        ("kilomètre", "kilomètres", _M), ("mètre", "mètres", _M), ("centimètre", "centimètres", _M),
+        ("millimètre", "millimètres", _M), ("kilo", "kilos", _M), ("gramme", "grammes", _M),
+        ("milligramme", "milligrammes", _M), ("litre", "litres", _M), ("litre", "litres", _M),
+        ("millilitre", "millilitres", _M), ("millilitre", "millilitres", _M),
+        ("kilomètre heure", "kilomètres heure", _M), ("mètre par seconde", "mètres par seconde", _M),
+        ("mètre carré", "mètres carrés", _M), ("kilomètre carré", "kilomètres carrés", _M),
+        ("degré", "degrés", _M), ("degré Fahrenheit", "degrés Fahrenheit", _M), None,
+        ("minute", "minutes", _F), ("seconde", "secondes", _F), ("milliseconde", "millisecondes", _F),
+        ("téraoctet", "téraoctets", _M), ("gigaoctet", "gigaoctets", _M), ("mégaoctet", "mégaoctets", _M),
+        ("kilooctet", "kilooctets", _M), ("kilooctet", "kilooctets", _M), ("kilowattheure", "kilowattheures", _M),
+        ("kilowatt", "kilowatts", _M), ("watt", "watts", _M), ("hertz", "hertz", _M), ("kilohertz", "kilohertz", _M),
+        ("mégahertz", "mégahertz", _M), ("gigahertz", "gigahertz", _M)))),
+    "it": dict(zip(_SHARED, (
+        ("chilometro", "chilometri", _M), ("metro", "metri", _M), ("centimetro", "centimetri", _M),
+        ("millimetro", "millimetri", _M), ("chilo", "chili", _M), ("grammo", "grammi", _M),
+        ("milligrammo", "milligrammi", _M), ("litro", "litri", _M), ("litro", "litri", _M),
+        ("millilitro", "millilitri", _M), ("millilitro", "millilitri", _M),
+        ("chilometro orario", "chilometri orari", _M), ("metro al secondo", "metri al secondo", _M),
+        ("metro quadrato", "metri quadrati", _M), ("chilometro quadrato", "chilometri quadrati", _M),
+        ("grado", "gradi", _M), ("grado Fahrenheit", "gradi Fahrenheit", _M), ("ora", "ore", _F),
+        ("minuto", "minuti", _M), ("secondo", "secondi", _M), ("millisecondo", "millisecondi", _M),
+        ("terabyte", "terabyte", _M), ("gigabyte", "gigabyte", _M), ("megabyte", "megabyte", _M),
+        ("kilobyte", "kilobyte", _M), ("kilobyte", "kilobyte", _M), ("chilowattora", "chilowattora", _M),
+        ("chilowatt", "chilowatt", _M), ("watt", "watt", _M), ("hertz", "hertz", _M), ("kilohertz", "kilohertz", _M),
+        ("megahertz", "megahertz", _M), ("gigahertz", "gigahertz", _M)))),
+    "pt-br": dict(zip(_SHARED, (
+        ("quilômetro", "quilômetros", _M), ("metro", "metros", _M), ("centímetro", "centímetros", _M),
+        ("milímetro", "milímetros", _M), ("quilo", "quilos", _M), ("grama", "gramas", _M),
+        ("miligrama", "miligramas", _M), ("litro", "litros", _M), ("litro", "litros", _M),
+        ("mililitro", "mililitros", _M), ("mililitro", "mililitros", _M),
+        ("quilômetro por hora", "quilômetros por hora", _M), ("metro por segundo", "metros por segundo", _M),
+        ("metro quadrado", "metros quadrados", _M), ("quilômetro quadrado", "quilômetros quadrados", _M),
+        ("grau", "graus", _M), ("grau Fahrenheit", "graus Fahrenheit", _M), None,
+        ("minuto", "minutos", _M), ("segundo", "segundos", _M), ("milissegundo", "milissegundos", _M),
+        ("terabyte", "terabytes", _M), ("gigabyte", "gigabytes", _M), ("megabyte", "megabytes", _M),
+        ("kilobyte", "kilobytes", _M), ("kilobyte", "kilobytes", _M), ("quilowatt-hora", "quilowatts-hora", _M),
+        ("quilowatt", "quilowatts", _M), ("watt", "watts", _M), ("hertz", "hertz", _M), ("quilohertz", "quilohertz", _M),
+        ("megahertz", "megahertz", _M), ("gigahertz", "gigahertz", _M)))),
+    "hi": dict(zip(_SHARED, (
+        ("किलोमीटर",) * 2 + (_M,), ("मीटर",) * 2 + (_M,), ("सेंटीमीटर",) * 2 + (_M,), ("मिलीमीटर",) * 2 + (_M,),
+        ("किलो",) * 2 + (_M,), ("ग्राम",) * 2 + (_M,), ("मिलीग्राम",) * 2 + (_M,), ("लीटर",) * 2 + (_M,),
+        ("लीटर",) * 2 + (_M,), ("मिलीलीटर",) * 2 + (_M,), ("मिलीलीटर",) * 2 + (_M,),
+        ("किलोमीटर प्रति घंटा",) * 2 + (_M,), ("मीटर प्रति सेकंड",) * 2 + (_M,), ("वर्ग मीटर",) * 2 + (_M,),
+        ("वर्ग किलोमीटर",) * 2 + (_M,), ("डिग्री सेल्सियस",) * 2 + (_F,), ("डिग्री फ़ारेनहाइट",) * 2 + (_F,),
+        ("घंटा", "घंटे", _M), ("मिनट",) * 2 + (_M,), ("सेकंड",) * 2 + (_M,), ("मिलीसेकंड",) * 2 + (_M,),
+        ("टेराबाइट",) * 2 + (_M,), ("गीगाबाइट",) * 2 + (_M,), ("मेगाबाइट",) * 2 + (_M,), ("किलोबाइट",) * 2 + (_M,),
+        ("किलोबाइट",) * 2 + (_M,), ("किलोवाट घंटा",) * 2 + (_M,), ("किलोवाट",) * 2 + (_M,), ("वाट",) * 2 + (_M,),
+        ("हर्ट्ज़",) * 2 + (_M,), ("किलोहर्ट्ज़",) * 2 + (_M,), ("मेगाहर्ट्ज़",) * 2 + (_M,),
+        ("गीगाहर्ट्ज़",) * 2 + (_M,)))),
+}
+# French writes bytes as octets: Go, Mo, To, ko.
+_UNITS_IN["fr"] |= {"To": _UNITS_IN["fr"]["TB"], "Go": _UNITS_IN["fr"]["GB"], "Mo": _UNITS_IN["fr"]["MB"],
+                    "ko": _UNITS_IN["fr"]["kB"]}
+_ONE = {"es": ("un", "una"), "fr": ("un", "une"), "it": ("un", "una"), "pt-br": ("um", "uma")}
+_OTHER_SYMBOL = "|".join(re.escape(u) for u in sorted(set().union(*_UNITS_IN.values()), key=len, reverse=True))
+
+
+def _local_unit(m, context):
+    language, unit, rest = context.language, m.group("u"), m.string[m.end():]
+    entry = _UNITS_IN[language].get(unit)
+    if entry is None or len(unit) == 1 and (not m.group("space") and unit in _SPACED_ONLY or re.match(r"\.?\s*\d", rest)):
+        return None
+    one, many, feminine = entry
+    n = m.group("n")
+    value = float(n.replace(".", "").replace(",", ".")) if re.fullmatch(r"-?\d+(?:[.,]\d+)*", n) else 2.0
+    single = abs(value) < 2 if language == "fr" else n == "1"
+    number: str | Kept = kept(m, "n")
+    if n == "1" and language in _ONE:
+        number = _ONE[language][feminine]
+        if language == "it" and feminine and one[0] in "aeiou":
+            number, one = "un'", one.lstrip()  # "un'ora"
+    elif n == "2" and language == "pt-br" and feminine:
+        number = "duas"
+    said = [number, "" if number == "un'" else " ", one if single else many]
+    if m.group("dot") and at_end(m):
+        said.append(".")
+    return said
+
+
+RULES += (
+    Rule("units", re.compile(r"(?<![\w.,'])(?P<n>-?\d+(?:[.,]\d+)*)(?P<space>\s?)(?P<u>" + _OTHER_SYMBOL
+                             + r")(?![\w/²'\u2019])(?P<dot>\.(?!\w))?"), _local_unit, frozenset(_UNITS_IN)),
 )
