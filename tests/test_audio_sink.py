@@ -612,14 +612,21 @@ def test_no_click_at_start_stop_pause_resume_and_volume_change(real_sink, record
         "resume": max_step(x[resume - margin:resume + FADE_48K]),
         "stop": max_step(x[stop - FADE_48K:stop + margin]),
     }
-    # The ramp lies within 100 ms. The tone never rests there, so silence in it is a hole:
-    # a click of ours when our queue ran dry or our Python was late for the GIL, else the
-    # host's (one CI run heard one at volume 0.3 while the hypervisor took 530 ms in the test).
+    # The ramp lies within 100 ms. The tone never rests there, so silence in it is a hole.
+    # The host's only when it is short (what the sound server inserts: up to 1280 samples),
+    # nothing of ours was late (queue, GIL), the stream's threads ran in real time, and the
+    # host shows it: a late callback, or the hypervisor taking CPU time then (one CI run heard
+    # a hole at volume 0.3 while the hypervisor took 530 ms in the test). Else a click of ours.
     ramp = x[volume:volume + REC_RATE // 10]
     holes = silent_runs(ramp)
     figures = host.stopped()
     FIGURES["volume_holes"] = f"{holes}; {figures}"
-    assert not holes or host.underruns + host.gil_late - host.gil_frozen == 0, f"a hole of ours: {figures}"
+    if holes:
+        at = recorder.time_of(volume + holes[0][0])
+        assert (sum(b - a for a, b in holes) <= 1280 and host.underruns + host.gil_late - host.gil_frozen == 0
+                and real_sink.audio_priority.startswith("realtime")
+                and (host.late > 0 or host.steal.stolen_between(at - 0.5, at + 0.5) >= 10)), \
+            f"silence inside the volume ramp ({holes}), not the host's: {figures}"
     worst["volume"] = step_beside_holes(ramp, holes)
     FIGURES["max_step_signal"] = f"{steady:.4f}"
     FIGURES["max_step_edges"] = ",".join(f"{k}:{v:.4f}" for k, v in worst.items())

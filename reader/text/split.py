@@ -325,7 +325,7 @@ _LIST_MARK = re.compile(r"(?:(?P<bullet>[-*+\u2022\u2023\u25e6\u25aa\u00b7])|\(?
 _PARAGRAPH_TEXT = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 _LINE = re.compile(r"[^\n]+")
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")  # u.s, a.m, e.g (the final dot is not included)
-_OPENERS = "\"'(["
+_OPENERS = "\"'([«¿¡"
 _HEADING_MAX = 60  # a line without final punctuation this short, before a capital, is a heading
 
 # Never end a sentence: they come before a name or term.

@@ -54,8 +54,8 @@ RULES = (
 
 # -- Other languages: espeak-ng reads some of these ("Sr." is "señor") but takes their period
 # for a full stop, and spells the rest ("p. ej." is "pe ej"). Each: (words, where it stands):
-# before a name (a title: its period never ends the sentence), before a number, or anywhere.
-_NAME, _NUMBER, _ANY = "name", "number", "any"
+# before a name (a title), before whatever follows ("p. ej."), before a number, or anywhere.
+_NAME, _BEFORE, _NUMBER, _ANY = "name", "before", "number", "any"
 _ELSEWHERE: dict[str, dict[str, tuple[str, str]]] = {
     "es": {
         "Sr.": ("señor", _NAME), "Sra.": ("señora", _NAME), "Srta.": ("señorita", _NAME),
@@ -63,7 +63,7 @@ _ELSEWHERE: dict[str, dict[str, tuple[str, str]]] = {
         "Dña.": ("doña", _NAME), "Lic.": ("licenciado", _NAME), "Ing.": ("ingeniero", _NAME),
         "Prof.": ("profesor", _NAME), "Profa.": ("profesora", _NAME), "Avda.": ("avenida", _NAME),
         "Av.": ("avenida", _NAME), "Pza.": ("plaza", _NAME), "Sto.": ("santo", _NAME), "Sta.": ("santa", _NAME),
-        "p. ej.": ("por ejemplo", _NAME), "Ud.": ("usted", _ANY), "Uds.": ("ustedes", _ANY),
+        "p. ej.": ("por ejemplo", _BEFORE), "Ud.": ("usted", _ANY), "Uds.": ("ustedes", _ANY),
         "etc.": ("etcétera", _ANY), "aprox.": ("aproximadamente", _ANY), "EE. UU.": ("Estados Unidos", _ANY),
         "EE.UU.": ("Estados Unidos", _ANY), "Cía.": ("compañía", _ANY), "a. C.": ("antes de Cristo", _ANY),
         "d. C.": ("después de Cristo", _ANY), "pág.": ("página", _NUMBER), "págs.": ("páginas", _NUMBER),
@@ -73,8 +73,8 @@ _ELSEWHERE: dict[str, dict[str, tuple[str, str]]] = {
     "fr": {
         "M.": ("monsieur", _NAME), "MM.": ("messieurs", _NAME), "Dr": ("docteur", _NAME),
         "Dr.": ("docteur", _NAME), "Me": ("maître", _NAME), "Pr.": ("professeur", _NAME),
-        "av.": ("avenue", _NAME), "c.-à-d.": ("c'est-à-dire", _NAME), "cf.": ("confer", _NAME),
-        "p. ex.": ("par exemple", _NAME), "etc.": ("et cetera", _ANY), "env.": ("environ", _ANY),
+        "av.": ("avenue", _NAME), "c.-à-d.": ("c'est-à-dire", _BEFORE), "cf.": ("confer", _BEFORE),
+        "p. ex.": ("par exemple", _BEFORE), "etc.": ("et cetera", _ANY), "env.": ("environ", _ANY),
         "av. J.-C.": ("avant Jésus-Christ", _ANY), "apr. J.-C.": ("après Jésus-Christ", _ANY),
         "n°": ("numéro", _NUMBER), "tél.": ("téléphone", _NUMBER), "vol.": ("volume", _NUMBER),
         "chap.": ("chapitre", _NUMBER), "p.": ("page", _NUMBER), "art.": ("article", _NUMBER),
@@ -83,7 +83,7 @@ _ELSEWHERE: dict[str, dict[str, tuple[str, str]]] = {
         "Sig.": ("signor", _NAME), "Sig.ra": ("signora", _NAME), "Sig.na": ("signorina", _NAME),
         "Dott.": ("dottor", _NAME), "Dott.ssa": ("dottoressa", _NAME), "Prof.": ("professor", _NAME),
         "Prof.ssa": ("professoressa", _NAME), "Avv.": ("avvocato", _NAME), "Ing.": ("ingegner", _NAME),
-        "Arch.": ("architetto", _NAME), "p. es.": ("per esempio", _NAME), "ecc.": ("eccetera", _ANY),
+        "Arch.": ("architetto", _NAME), "p. es.": ("per esempio", _BEFORE), "ecc.": ("eccetera", _ANY),
         "a.C.": ("avanti Cristo", _ANY), "d.C.": ("dopo Cristo", _ANY), "S.p.A.": ("esse pi a", _ANY),
         "ca.": ("circa", _NUMBER), "n.": ("numero", _NUMBER), "pag.": ("pagina", _NUMBER),
         "pagg.": ("pagine", _NUMBER), "tel.": ("telefono", _NUMBER), "vol.": ("volume", _NUMBER),
@@ -93,7 +93,7 @@ _ELSEWHERE: dict[str, dict[str, tuple[str, str]]] = {
         "Sr.": ("senhor", _NAME), "Sra.": ("senhora", _NAME), "Srta.": ("senhorita", _NAME),
         "Dr.": ("doutor", _NAME), "Dra.": ("doutora", _NAME), "Prof.": ("professor", _NAME),
         "Profa.": ("professora", _NAME), "Av.": ("avenida", _NAME), "V. Sa.": ("vossa senhoria", _NAME),
-        "V. Exa.": ("vossa excelência", _NAME), "p. ex.": ("por exemplo", _NAME), "etc.": ("etcétera", _ANY),
+        "V. Exa.": ("vossa excelência", _NAME), "p. ex.": ("por exemplo", _BEFORE), "etc.": ("etcétera", _ANY),
         "Ltda.": ("limitada", _ANY), "aprox.": ("aproximadamente", _ANY), "a.C.": ("antes de Cristo", _ANY),
         "d.C.": ("depois de Cristo", _ANY), "n.º": ("número", _NUMBER), "pág.": ("página", _NUMBER),
         "tel.": ("telefone", _NUMBER), "vol.": ("volume", _NUMBER), "cap.": ("capítulo", _NUMBER),
@@ -103,32 +103,56 @@ _ELSEWHERE: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+def _capitalized(table: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """table and, for each abbreviation in lower case, its form at a sentence's start
+    ("Pág. 5": "Página 5")."""
+    return table | {a[0].upper() + a[1:]: (words[0].upper() + words[1:], where)
+                    for a, (words, where) in table.items() if a[0].islower()}
+
+
+_ELSEWHERE = {language: _capitalized(table) for language, table in _ELSEWHERE.items()}
+_OPEN = "\"'(«¿¡"
+
+
+def _capital_next(rest: str) -> bool:
+    """The next word (past quotes and opening marks) starts with a capital."""
+    word = re.match(r"\s+[" + re.escape(_OPEN) + r"]*([^\W\d_])", rest)
+    return word is not None and word.group(1).isupper()
+
+
 def _said_elsewhere(m, context):
-    words, where = _ELSEWHERE[context.language][m.group()]
+    abbr = m.group()
+    words, where = _ELSEWHERE[context.language][abbr]
     rest = m.string[m.end():]
-    if where == _NUMBER and not re.match(r"\s?\d", rest):
+    dotted = abbr.endswith(".")
+    single = re.fullmatch(r"[^\W\d_]\.", abbr) is not None  # "M.", "n.": often something else
+    if where == _NUMBER and single and not re.match(r"\s?\d", rest):
         return None  # "n." or "p." alone is often a letter
-    after = re.match(r"\s+([^\W\d_])", rest)
-    if where == _NAME and m.group()[-1] != "." and not (after and after.group(1).isupper()):
-        return None  # "Me" without a dot: a title only before a name ("Me Durand", not "Me voici")
-    if len(m.group()) == 2 and m.group()[0].isupper() and re.search(r"[A-Z]\w*\s+$", m.string[:m.start()]):
-        return None  # "Jean M. Dupont": an initial after a first name
-    ends = where == _ANY and (at_end(m) or re.match(r"\s+[A-ZÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÇ]", rest) is not None)
-    return words + ("." if ends and m.group().endswith(".") else "")
+    if where == _NAME:
+        if not _capital_next(rest) and (single or not dotted):
+            return None  # "la taille M.", "Me voici": a title only before a name
+        before = m.string[:m.start()].rstrip()
+        if single and re.search(r"\S\s+[^\W\d_]*$", before) and before.split()[-1][:1].isupper():
+            return None  # "… Jean M. Dupont": an initial after a first name inside the sentence
+    ends = dotted and (at_end(m) or (where == _ANY and _capital_next(rest)))
+    return words + ("." if ends else "") + (" " if rest[:1].isdigit() else "")  # "n.º5": "número 5"
 
 
 def _elsewhere_pattern(language: str) -> re.Pattern:
     words = "|".join(re.escape(a) for a in sorted(_ELSEWHERE[language], key=len, reverse=True))
-    return re.compile(r"(?<![\w.])(?:" + words + r")(?![\w.])")
+    return re.compile(r"(?<![\w.])(?:" + words + r")(?![^\W\d_]|\.)")
 
 
 RULES += tuple(Rule("abbreviations", _elsewhere_pattern(language), _said_elsewhere, frozenset({language}))
                for language in _ELSEWHERE)
-# Where a sentence does not end after a period, in every language (text/split.py): after a
-# title or the inner parts of "EE. UU.", "a. C."; after a word before a number when one
-# follows. As written, without the period ("MM" is messieurs, "mm" millimetres).
+# Where a sentence does not end after a period, in every language (text/split.py, which
+# cannot know the language: its sentences number the same for every reader): after a title
+# or each part of "p. ej.", "EE. UU."; after a word before a number when one follows. As
+# written, without the period ("MM" is messieurs, "mm" millimetres); not the ones that are
+# also common words ("Who? Me. I did.", "a cap. Then", "qué es. Luego").
+_COMMON_WORDS = frozenset({"a", "A", "d", "Me", "Arch", "cap", "Cap", "art", "Art", "es", "ex"})
 TITLES_ELSEWHERE = frozenset(
-    [a.rstrip(".") for table in _ELSEWHERE.values() for a, (_, where) in table.items() if where == _NAME]
-    + [part.rstrip(".") for table in _ELSEWHERE.values() for a in table for part in a.split()[:-1]])
+    part.rstrip(".") for table in _ELSEWHERE.values() for a, (_, where) in table.items()
+    for part in (a.split() if where in (_NAME, _BEFORE) else a.split()[:-1]) if part.endswith(".")) - _COMMON_WORDS
 BEFORE_NUMBER_ELSEWHERE = frozenset(a.rstrip(".") for table in _ELSEWHERE.values()
-                                    for a, (_, where) in table.items() if where == _NUMBER)
+                                    for a, (_, where) in table.items() if where == _NUMBER) - _COMMON_WORDS

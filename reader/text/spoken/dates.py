@@ -21,8 +21,11 @@ def date(year: str | None, month: int, day: int, british: bool, weekday: str | N
     return f"{weekday}, {said}" if weekday else said
 
 
+_LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # days in each month, at most
+
+
 def _valid(month: int, day: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= 31
+    return 1 <= month <= 12 and 1 <= day <= _LONGEST[month - 1]
 
 
 def _iso(m, context):
@@ -139,14 +142,16 @@ _DAY_FIRST = frozenset({"es", "fr", "it", "pt-br", "hi"})
 RULES += (
     Rule("dates", re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w-])"), _local_numeric,
          _DAY_FIRST),
-    # 04/03/2027, 4.3.2027, 04-03-27: day, month, year.
-    Rule("dates", re.compile(r"(?<![\w./-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
-                             r"(?![\w/]|[.,]\d)"), _local_numeric, _DAY_FIRST),
+    # 04/03/2027, 4.3.2027, 04-03-2027, 04/03/27: day, month, year. A two-digit year only
+    # with slashes: "3.11.20" is a version, "06-12-34-56-78" a phone number.
+    Rule("dates", re.compile(r"(?<![\w./-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)"
+                             r"(?P<y>\d{4}|(?<=/)\d{2})(?![\w/]|[.,-]\d)"), _local_numeric, _DAY_FIRST),
     # 2027/03/04, 2027-03-04 (Japan, China): year, month, day. Only Latin letters and digits
     # bound them there (words follow numbers without a space: "2027-03-04见").
     Rule("dates", re.compile(r"(?<![A-Za-z0-9_./-])(?P<y>\d{4})(?P<sep>[/-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
                              r"(?![A-Za-z0-9_/-]|[.,]\d)"),
          _local_numeric, frozenset({"ja", "zh"})),
-    Rule("dates", re.compile(r"(?<![0-9])(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])日)?"),
+    # Not 月曜日 (Monday: "第3月曜日", the third Monday).
+    Rule("dates", re.compile(r"(?<![0-9])(?P<m>1[0-2]|0?[1-9])月(?!曜)(?:(?P<d>3[01]|[12]\d|0?[1-9])日)?"),
          lambda m, _: local_date(None, int(m.group("m")), int(m.group("d") or 0), "ja"), frozenset({"ja"})),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.spoken.rule import Rule, kept
+from reader.text.spoken.rule import ENGLISH, Rule, kept
 
 _DENOMINATORS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 5: ("fifth", "fifths"),
                  6: ("sixth", "sixths"), 7: ("seventh", "sevenths"), 8: ("eighth", "eighths"),
@@ -31,15 +31,33 @@ def range_(m, context):
         return None
     if word[:1].isupper() and word.isalpha() and before[:-len(word)].strip() and not word.isupper():
         return None  # a capitalized word inside the sentence: a name and its model number
-    a, b = float(m.group("a").replace(",", "")), float(m.group("b").replace(",", ""))
+    try:
+        a, b = _value(m.group("a"), context.language), _value(m.group("b"), context.language)
+    except ValueError:
+        return None  # "123.456.789-09": an identifier, not two numbers
+    if (context.language not in ENGLISH and re.fullmatch(r"\d{3,}", m.group("a")) and re.fullmatch(r"\d{4,}", m.group("b"))
+            and not (1000 <= a < b < 2200 and b - a < 200)):
+        return None  # "555-1234", "3456-7890": a phone number (English has its own rule above); "1990-1995" is not
     if b < a and a >= 100:
         return None  # "747-400": no range runs backwards
     if m.group("gap1") or m.group("gap2"):
         if m.group("dash") == "-":
             return None
     between = re.search(r"\b(?:between|entre|tra|fra)\s+$", before + " ", re.IGNORECASE)
-    return [kept(m, "a"), _AND[context.language] if between and context.language in _AND else _TO[context.language],
-            kept(m, "b")]
+    to = _AND[context.language] if between and context.language in _AND else _TO[context.language]
+    if context.language == "es" and word.lower() == "del":
+        to = " al "  # "del 10 al 12 de mayo"
+    return [kept(m, "a"), to, kept(m, "b")]
+
+
+def _value(number: str, language: str) -> float:
+    """A number as written in language ("1.500,5" in Spanish, "1,00,000" in Hindi); raises
+    ValueError when it is none."""
+    if language in ROMANCE:
+        number = number.replace(".", "").replace(" ", "").replace(",", ".")
+    else:
+        number = number.replace(",", "")
+    return float(number)
 
 
 def digits(group: str) -> str:

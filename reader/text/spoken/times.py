@@ -77,10 +77,12 @@ def _local(m, context):
     if language == "fr":
         hours = {1: "une heure", 21: "vingt et une heures"}.get(hour)
         return ([hours] if hours else [h, " heures"]) + ([" ", mm] if minute else [])
-    if language == "pt-br" and not minute:
-        # Hours are feminine: "duas horas", "vinte e uma horas"; G2P says the masculine.
-        hours = {1: "uma hora", 2: "duas horas", 21: "vinte e uma horas", 22: "vinte e duas horas"}.get(hour)
-        return [hours] if hours else [h, " horas"]
+    if language == "pt-br":
+        # Hours are feminine: "duas horas", "vinte e uma e trinta"; the G2P says the masculine.
+        hours = {1: "uma", 2: "duas", 21: "vinte e uma", 22: "vinte e duas"}.get(hour)
+        if not minute:
+            return [hours + (" hora" if hour == 1 else " horas")] if hours else [h, " horas"]
+        return [hours or h, " e ", mm]
     if not minute:
         return [h, " en punto"] if language == "es" else [h]
     return [h, " e " if language in ("it", "pt-br") else " y ", mm]
@@ -92,7 +94,11 @@ def _japanese(m, _):
     return japanese_hour(int(m.group("h"))) + (" " + japanese_minutes(minute) if minute else "")
 
 
+_AND_MINUTES = {"es": " y ", "fr": " ", "it": " e ", "pt-br": " e ", "hi": " और "}
 RULES += (
+    # A duration, "1 h 30 min": hours and minutes (units.py names them), not a time of day.
+    Rule("times", re.compile(r"(?<![\w:.])(?P<h>\d+)\s?h\s?(?P<m>\d{1,2})(?=\s?min\b)"),
+         lambda m, c: [kept(m, "h"), " h", _AND_MINUTES[c.language], kept(m, "m")], frozenset(_AND_MINUTES)),
     # 12:30 everywhere; 12h30 and 12h in French and Portuguese; 12時30分 in Japanese.
     Rule("times", re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-4]):(?P<m>[0-5]\d)(?::[0-5]\d)?(?![\w:]|[.,]\d)"),
          _local, frozenset({"es", "fr", "it", "pt-br"})),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from reader.text.spoken.numbers import _value
 from reader.text.spoken.rule import Kept, Rule, at_end, kept
 
 _UNITS = {  # symbol: (singular, plural)
@@ -64,7 +65,8 @@ RULES = (
 
 # -- Other languages: their G2P spells a unit's letters ("5 km" is "cinco ka eme"). By name,
 # singular after 1, which is said as the article of the unit's gender ("una hora", "une
-# minute"; in French below 2: "1,5 kilomètre"). Hours are times in French and Portuguese.
+# minute"; in French below 2: "1,5 kilomètre"). "5 h" up to 24 is a time in French and
+# Portuguese (times.py runs first).
 _M, _F = False, True  # the unit's gender: feminine?
 _SHARED = ("km", "m", "cm", "mm", "kg", "g", "mg", "l", "L", "ml", "mL", "km/h", "m/s", "m2", "km2", "°C",
            "°F", "h", "min", "s", "ms", "TB", "GB", "MB", "kB", "KB", "kWh", "kW", "W", "Hz", "kHz", "MHz", "GHz")
@@ -89,7 +91,7 @@ _UNITS_IN = {
         ("millilitre", "millilitres", _M), ("millilitre", "millilitres", _M),
         ("kilomètre heure", "kilomètres heure", _M), ("mètre par seconde", "mètres par seconde", _M),
         ("mètre carré", "mètres carrés", _M), ("kilomètre carré", "kilomètres carrés", _M),
-        ("degré", "degrés", _M), ("degré Fahrenheit", "degrés Fahrenheit", _M), None,
+        ("degré", "degrés", _M), ("degré Fahrenheit", "degrés Fahrenheit", _M), ("heure", "heures", _F),
         ("minute", "minutes", _F), ("seconde", "secondes", _F), ("milliseconde", "millisecondes", _F),
         ("téraoctet", "téraoctets", _M), ("gigaoctet", "gigaoctets", _M), ("mégaoctet", "mégaoctets", _M),
         ("kilooctet", "kilooctets", _M), ("kilooctet", "kilooctets", _M), ("kilowattheure", "kilowattheures", _M),
@@ -115,7 +117,7 @@ _UNITS_IN = {
         ("mililitro", "mililitros", _M), ("mililitro", "mililitros", _M),
         ("quilômetro por hora", "quilômetros por hora", _M), ("metro por segundo", "metros por segundo", _M),
         ("metro quadrado", "metros quadrados", _M), ("quilômetro quadrado", "quilômetros quadrados", _M),
-        ("grau", "graus", _M), ("grau Fahrenheit", "graus Fahrenheit", _M), None,
+        ("grau", "graus", _M), ("grau Fahrenheit", "graus Fahrenheit", _M), ("hora", "horas", _F),
         ("minuto", "minutos", _M), ("segundo", "segundos", _M), ("milissegundo", "milissegundos", _M),
         ("terabyte", "terabytes", _M), ("gigabyte", "gigabytes", _M), ("megabyte", "megabytes", _M),
         ("kilobyte", "kilobytes", _M), ("kilobyte", "kilobytes", _M), ("quilowatt-hora", "quilowatts-hora", _M),
@@ -136,30 +138,62 @@ _UNITS_IN = {
 # French writes bytes as octets: Go, Mo, To, ko.
 _UNITS_IN["fr"] |= {"To": _UNITS_IN["fr"]["TB"], "Go": _UNITS_IN["fr"]["GB"], "Mo": _UNITS_IN["fr"]["MB"],
                     "ko": _UNITS_IN["fr"]["kB"]}
-_ONE = {"es": ("un", "una"), "fr": ("un", "une"), "it": ("un", "una"), "pt-br": ("um", "uma")}
 _OTHER_SYMBOL = "|".join(re.escape(u) for u in sorted(set().union(*_UNITS_IN.values()), key=len, reverse=True))
 
 
 def _local_unit(m, context):
     language, unit, rest = context.language, m.group("u"), m.string[m.end():]
-    entry = _UNITS_IN[language].get(unit)
-    if entry is None or len(unit) == 1 and (not m.group("space") and unit in _SPACED_ONLY or re.match(r"\.?\s*\d", rest)):
+    entry = _UNITS_IN[language][unit]
+    if len(unit) == 1 and (not m.group("space") and unit in _SPACED_ONLY or re.match(r"\.?\s*\d", rest)):
         return None
     one, many, feminine = entry
     n = m.group("n")
-    value = float(n.replace(".", "").replace(",", ".")) if re.fullmatch(r"-?\d+(?:[.,]\d+)*", n) else 2.0
-    single = abs(value) < 2 if language == "fr" else n == "1"
-    number: str | Kept = kept(m, "n")
-    if n == "1" and language in _ONE:
-        number = _ONE[language][feminine]
-        if language == "it" and feminine and one[0] in "aeiou":
-            number, one = "un'", one.lstrip()  # "un'ora"
-    elif n == "2" and language == "pt-br" and feminine:
-        number = "duas"
+    try:
+        value = _value(n, language)
+    except ValueError:
+        value = 2.0  # "10,20,30": several numbers; the plural
+    single = abs(value) < 2 if language == "fr" else abs(value) == 1 and n.lstrip("-") == "1"
+    number: str | Kept = agreeing(n, language, feminine) or kept(m, "n")
+    if number == "una" and language == "it" and one[0] in "aeiou":
+        number = "un'"  # "un'ora"
     said = [number, "" if number == "un'" else " ", one if single else many]
-    if m.group("dot") and at_end(m):
+    # Its period ends the sentence at the end or before a capital ("3 L. Luego"); inside one
+    # it goes ("6 ft. tall").
+    if m.group("dot") and (at_end(m) or re.match(r"\s+[\"'(«¿¡]*[^\W\d_]", rest) and rest.lstrip(" \"'(«¿¡")[:1].isupper()):
         said.append(".")
     return said
+
+
+_ONES = {"es": ("un", "una"), "fr": ("un", "une"), "it": ("un", "una"), "pt-br": ("um", "uma")}
+
+
+def agreeing(n: str, language: str, feminine: bool) -> str | None:
+    """A whole number before a noun, in words where the G2P would not agree with it: 1 and
+    21, 31... ("una hora", "veintiún kilómetros", "vingt et une minutes", "duas horas");
+    None where its digits read right."""
+    if not re.fullmatch(r"-?\d{1,2}", n) or language not in _ONES:
+        return None
+    value = abs(int(n))
+    minus = {"es": "menos ", "fr": "moins ", "it": "meno ", "pt-br": "menos "}[language] if n.startswith("-") else ""
+    if language == "pt-br" and value % 10 == 2 and value != 12 and feminine:
+        return minus + ("duas" if value == 2 else _tens(value, language) + " e duas")
+    if value % 10 != 1 or value == 11:
+        return None
+    one = _ONES[language][feminine]
+    if value == 1:
+        return minus + one
+    if language == "it":
+        return None  # "ventun" and "ventuno" both pass; the G2P says "ventuno"
+    if language == "es" and value == 21:
+        return minus + ("veintiuna" if feminine else "veintiún")
+    joiner = {"es": " y ", "fr": " et ", "pt-br": " e "}[language]
+    return minus + _tens(value, language) + joiner + one
+
+
+def _tens(value: int, language: str) -> str:
+    from num2words import num2words  # misaki's dependency: already installed
+
+    return num2words(value - value % 10, lang={"pt-br": "pt_BR"}.get(language, language))
 
 
 RULES += (
