@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -112,7 +112,8 @@ class Synth(Protocol):
 
     def calibrate(self, voice: str, cancel: CancelToken | None = None) -> bool: ...
 
-    def stream(self, utterance: Utterance, cancel: CancelToken | None = None, *, realtime: bool = True): ...
+    def stream(self, utterance: Utterance, cancel: CancelToken | None = None, *, realtime: bool = True,
+               pin: bool = False): ...
 
     def language_of_voice(self, voice: str) -> str: ...
 
@@ -165,6 +166,8 @@ class _Prepare:
     voice: str
     speed: float
     token: CancelToken
+    pin: tuple[str, ...] = ()  # instead: fixed phrases to make and pin (keep())
+    done: Callable[[], None] | None = None  # keep(): called when every phrase is pinned
 
 
 def _shift(span: Span, offset: int) -> Span:
@@ -373,6 +376,19 @@ class Speaker:
             self._prepared = 0
             self._jobs.put(self._preparing)
 
+    def keep(self, phrases: Sequence[str], voice: str, speed: float, done: Callable[[], None] | None = None) -> None:
+        """Make fixed phrases (a screen reader's letters, key and role names: synth/phrases.py)
+        in the background and pin them in the synthesizer's cache: they then play without the
+        model. After the text in hand; any request to speak, prepare() or set_voice() stops it
+        between phrases (call again for the rest). done() runs on the worker thread once all
+        are pinned. Never for the user's text."""
+        with self._lock:
+            if not phrases or self._synth.cache is None or self._preparing is not None:
+                return
+            self._preparing = _Prepare("", voice, speed, CancelToken(), tuple(phrases), done)
+            self._prepared = 0
+            self._jobs.put(self._preparing)
+
     def set_volume(self, volume: float) -> None:
         self._sink.set_volume(volume)
 
@@ -523,6 +539,9 @@ class Speaker:
         Stops after the chunk in flight as soon as real work is queued: that work is either
         this text (then it finds the chunk ready) or has cancelled the token already.
         """
+        if job.pin:
+            self._pin(job)
+            return
         if not job.text:
             self._calibrate(job)
             return
@@ -556,6 +575,27 @@ class Speaker:
         of playback, and within PREPARE_MAX_S of audio (the cache holds more)."""
         pace = self._synth.pace.pace
         return pace is not None and pace < PREPARE_ALL_BELOW_PACE and made_s < PREPARE_MAX_S
+
+    def _pin(self, job: _Prepare) -> None:
+        """Make and pin job.pin's phrases one model call at a time (worker thread), until
+        real work is queued or the token is cancelled."""
+        try:
+            for phrase in job.pin:
+                if job.token.cancelled or not self._jobs.empty():
+                    return
+                utterance = Utterance(phrase, job.voice, job.speed, self.as_written, self.lexicon)
+                for _ in self._synth.stream(utterance, job.token, realtime=False, pin=True):
+                    pass
+            if job.done is not None and not job.token.cancelled:
+                job.done()
+        except Cancelled:
+            pass
+        except Exception:  # a phrase that cannot be made is said the slow way
+            _LOGGER.exception("making the phrase cache failed")
+        finally:
+            with self._lock:
+                if self._preparing is job:
+                    self._preparing = None
 
     def _calibrate(self, job: _Prepare) -> None:
         """Make job.voice's prior (worker thread); a request queued meanwhile cancels it."""

@@ -78,7 +78,10 @@ def speechd(audio_server):
         pytest.skip("speech-dispatcher is missing (apt install speech-dispatcher)")
     server = Speechd(audio_server.env)
     # The first message waits for the model to load in the module: done here, once.
-    done = server.say("-w", "-o", "kokoro", "Ready.", wait=True)
+    try:
+        done = server.say("-w", "-o", "kokoro", "Ready.", wait=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the first message never ended; the module's log:\n" + server.module_log()[-4000:])
     assert done.returncode == 0, done.stderr
     yield server
     server.close()
@@ -129,12 +132,130 @@ def test_cancel_is_silent_within_100ms(speechd, recorder):
     assert done.returncode == 0
 
 
-def test_a_letter_and_a_key_are_spoken(speechd, recorder):
+def test_a_letter_and_a_key_are_spoken_within_150ms_of_spd_say(speechd, recorder):
+    """Once the module has its phrase cache (made after it loaded), spd-say -c/-k to sound:
+    spd-say's start, the server's round trip and the output's latency included."""
+    poll("the module's phrase cache", lambda: "phrase cache ready" in speechd.module_log(), timeout=900, every=0.5)
     for kind, what in (("-c", "a"), ("-k", "shift")):  # CHAR and KEY
-        t0 = time.monotonic()
-        done = speechd.say("-w", "-o", "kokoro", kind, what, wait=True)
-        assert done.returncode == 0, done.stderr
-        x = wait_heard(recorder, 0.3)[recorder.index_at(t0):]
-        heard = sound_indices(x)
-        assert len(heard), f"{kind} {what}: nothing heard"
-        FIGURES[f"spd_say_{kind[1:]}_{what}_to_sound_ms"] = f"{heard[0] / REC_RATE * 1000:.0f}"
+        took = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            done = speechd.say("-w", "-o", "kokoro", kind, what, wait=True)
+            assert done.returncode == 0, done.stderr
+            x = wait_heard(recorder, 0.3)[recorder.index_at(t0):]
+            heard = sound_indices(x)
+            assert len(heard), f"{kind} {what}: nothing heard"
+            took.append(heard[0] / REC_RATE * 1000)
+        FIGURES[f"spd_say_{kind[1:]}_{what}_to_sound_ms"] = str([round(t) for t in took])
+        assert np.median(took) <= 150, took
+
+
+class ModuleProcess:
+    """sd_kokoro on its own, its protocol driven over stdin and stdout as the server would."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        import queue
+        import threading
+
+        self.log = log
+        self._stderr = log.open("w")
+        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "sd_kokoro")], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self._stderr, env=env)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(raw.decode().rstrip("\n")) for raw in self.proc.stdout],
+                         daemon=True).start()
+
+    def send(self, text: str) -> None:
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def expect(self, prefix: str, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            if line.startswith(prefix):
+                return line
+
+    def start(self) -> None:
+        self.send("INIT\n")
+        self.expect("299 OK")
+        self.send("AUDIO\n")
+        self.expect("207")
+        self.send("audio_output_method=pulse\n.\n")
+        self.expect("203")
+
+    def phrases_ready(self, timeout: float = 900) -> str:
+        poll("the phrase cache", lambda: "phrase cache ready" in self.log.read_text(), timeout=timeout, every=0.2)
+        return next(line for line in self.log.read_text().splitlines() if "phrase cache ready" in line)
+
+    def close(self) -> None:
+        try:
+            self.send("QUIT\n")
+            self.proc.wait(timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self._stderr):
+            stream.close()
+
+
+def output_floor_ms(recorder, trials: int = 3) -> float:
+    """Median ms from writing a tone to a warm output (ours, in this process, on the same
+    server) to its sound in the recording: the device's latency, which every player pays."""
+    from reader.audio.portaudio import SoundDeviceSink
+    from tests.signals import tone
+
+    sink = SoundDeviceSink()
+    try:
+        sink.open()
+        wait_heard(recorder, 0.3)
+        floors = []
+        for _ in range(trials):
+            t0 = time.monotonic()
+            sink.write(tone(0.1), 0)
+            heard = sound_indices(wait_heard(recorder, 0.3)[recorder.index_at(t0):])
+            floors.append(heard[0] / REC_RATE * 1000)
+    finally:
+        sink.close()
+    return float(np.median(floors))
+
+
+def test_a_cached_letter_and_key_sound_within_30ms_of_reaching_the_module(audio_server, recorder, tmp_path):
+    """CHAR and KEY written to sd_kokoro's stdin (what the server does when spd-say -c/-k or
+    Orca asks) to their sound in the recording, once the phrase cache is made: within 30 ms
+    of our own time, beside the output's latency (measured here: a tone written to a warm
+    output). Without the cache a letter took 230-390 ms here. A second start reads the
+    cache from disk instead of making it again."""
+    floor = output_floor_ms(recorder)
+    FIGURES["output_floor_ms"] = f"{floor:.1f}"
+    env = {**os.environ, **audio_server.env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    module = ModuleProcess(env, tmp_path / "module.log")
+    try:
+        module.start()
+        assert module.phrases_ready().endswith("made")
+        times: dict[str, list[float]] = {"CHAR": [], "KEY": []}
+        for _ in range(5):
+            for command, data in (("CHAR", "a"), ("KEY", "shift_L")):
+                module.send(f"{command}\n")
+                module.expect("202")
+                t0 = time.monotonic()
+                module.send(f"{data}\n.\n")
+                module.expect("200 OK SPEAKING")
+                module.expect("702", timeout=30)
+                x = wait_heard(recorder, 0.2)
+                heard = sound_indices(x[recorder.index_at(t0):])
+                assert len(heard), f"{command} {data}: nothing heard"
+                before = x[recorder.index_at(t0) - REC_RATE // 10:recorder.index_at(t0)]
+                assert not len(sound_indices(before)), "the one before still sounded"
+                times[command].append(heard[0] / REC_RATE * 1000)
+    finally:
+        module.close()
+    FIGURES["module_char_a_to_sound_ms"] = str([round(t) for t in times["CHAR"]])
+    FIGURES["module_key_shift_to_sound_ms"] = str([round(t) for t in times["KEY"]])
+    assert np.median(times["CHAR"]) <= floor + 30 and np.median(times["KEY"]) <= floor + 30, times
+    again = ModuleProcess(env, tmp_path / "again.log")
+    try:
+        again.start()
+        assert again.phrases_ready().endswith("read from disk")
+    finally:
+        again.close()

@@ -18,12 +18,13 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from reader.speechd import ssml
 from reader.speechd.names import char_name, key_name
-from reader.speechd.voices import Voice, choose, list_lines
+from reader.speechd.voices import DEFAULT_VOICE, Voice, choose, list_lines
 
 if TYPE_CHECKING:
     from reader.speaker import Heard
@@ -74,10 +75,12 @@ class Module:
     """The protocol over `out`; speaker() gives the Speaker (it may wait while the model
     loads). Call feed() with every line the server sends (bytes, with its newline)."""
 
-    def __init__(self, out: BinaryIO, speaker: Callable[[], ModuleSpeaker], voices: list[Voice]) -> None:
+    def __init__(self, out: BinaryIO, speaker: Callable[[], ModuleSpeaker], voices: list[Voice],
+                 on_idle: Callable[[str, float], None] = lambda voice, speed: None) -> None:
         self._out = out
         self._speaker = speaker
         self._voices = voices
+        self._on_idle = on_idle  # a message ended: (its voice, its speed); must not block
         self._write_lock = threading.Lock()
         self._lock = threading.Lock()  # the message in progress
         self._message: _Message | None = None
@@ -254,6 +257,7 @@ class Module:
         message.done.set()
         for event in events:
             self._send(event)
+        self._on_idle(message.voice, speed_of(message.rate))
 
     def stop(self) -> None:
         """STOP: silence at once and 703 STOP, for a message in progress only (an idle STOP
@@ -301,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     from reader.speechd.voices import installed_voices
 
     core = _Core()
-    module = Module(sys.stdout.buffer, core.speaker, installed_voices())
+    module = Module(sys.stdout.buffer, core.speaker, installed_voices(), on_idle=core.want_phrases)
     core.on_finished, core.on_error = module.finished, module.failed
     threading.Thread(target=core.load, name="sd-load", daemon=True).start()
     stdin = sys.stdin.buffer
@@ -316,23 +320,32 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class _Core:
-    """The model and a Speaker on the default output, loaded once on a thread of its own."""
+    """The model and a Speaker on the default output, loaded once on a thread of its own,
+    and the phrase cache (keeper.py) for the voice and speed in use."""
 
     def __init__(self) -> None:
         self._ready = threading.Event()
         self._speaker = None
         self._sink = None
+        self._keeper = None
         self._error: Exception | None = None
         self.on_finished: Callable[[int], None] = lambda utterance: None
         self.on_error: Callable[[], None] = lambda: None
 
     def load(self) -> None:
         try:
+            import platformdirs
+
+            from reader.assets.store import AssetStore
             from reader.audio.portaudio import SoundDeviceSink
             from reader.speaker import Listener, Speaker
+            from reader.speechd.keeper import PhraseKeeper
+            from reader.speechd.names import SCREEN_READER_PHRASES
             from reader.synth.core import load_core
+            from reader.synth.phrases import PhraseStore
 
-            synth, _ = load_core(voice="af_heart")
+            store = AssetStore()
+            synth, _ = load_core(store, voice=DEFAULT_VOICE)
             core = self
 
             class Events(Listener):
@@ -345,11 +358,15 @@ class _Core:
 
             self._sink = SoundDeviceSink(None)
             self._speaker = Speaker(synth, self._sink, listener=Events())
+            self._keeper = PhraseKeeper(self._speaker, synth, PhraseStore(Path(platformdirs.user_cache_dir("kokoro-reader")) / "phrases"),
+                                        lambda voice: (store.model_path(), store.voice_path(voice)),
+                                        SCREEN_READER_PHRASES)
         except Exception as exc:  # noqa: BLE001 - reported with every message
             self._error = exc
             self._ready.set()
             return
         self._ready.set()
+        self._keeper.want(DEFAULT_VOICE, 1.0)
         try:
             self._sink.open()  # warm: the first message then starts without opening a device
         except Exception as exc:  # noqa: BLE001 - no device now: the first message tries again
@@ -361,7 +378,13 @@ class _Core:
             raise self._error
         return self._speaker
 
+    def want_phrases(self, voice: str, speed: float) -> None:
+        if self._keeper is not None:
+            self._keeper.want(voice, speed)
+
     def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
         if self._speaker is not None:
             self._speaker.close()
         if self._sink is not None:

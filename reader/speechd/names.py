@@ -72,4 +72,24 @@ def key_name(key: str) -> str:
     return " ".join(words) or "blank"
 
 
-__all__ = ["char_name", "key_name"]
+# What a screen reader says most often on its own (CHAR, KEY, short SPEAKs): made ahead and
+# kept (synth/phrases.py), so they start without the model.
+_ROLES = (
+    "button", "check box", "checked", "not checked", "partially checked", "radio button", "selected",
+    "not selected", "menu", "menu item", "menu bar", "link", "visited link", "edit", "entry", "text",
+    "password text", "combo box", "list", "list item", "tree", "tree item", "expanded", "collapsed", "table",
+    "row", "column", "cell", "heading", "heading level 1", "heading level 2", "heading level 3",
+    "heading level 4", "heading level 5", "heading level 6", "dialog", "alert", "tab", "page tab",
+    "toggle button", "pressed", "not pressed", "slider", "spin button", "toolbar", "status bar", "image",
+    "unavailable", "required", "read only", "focused", "busy", "blank", "on", "off", "paragraph", "separator",
+    "scroll bar", "panel", "frame", "window", "label", "document", "section", "leaving", "has popup",
+)
+_KEY_NAMES = ("shift", "control", "alt", "super", "tab", "enter", "return", "escape", "backspace", "delete",
+              "insert", "home", "end", "page up", "page down", "up", "down", "left", "right", "caps lock",
+              "num lock", "print screen", "menu", *(f"f{n}" for n in range(1, 13)))
+SCREEN_READER_PHRASES: tuple[str, ...] = tuple(dict.fromkeys((
+    *(chr(c) for c in range(ord("a"), ord("z") + 1)),
+    *(f"capital {chr(c)}" for c in range(ord("A"), ord("Z") + 1)),
+    *_DIGITS, *_CHARS.values(), *_KEY_NAMES, *_ROLES)))
+
+__all__ = ["SCREEN_READER_PHRASES", "char_name", "key_name"]

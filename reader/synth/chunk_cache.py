@@ -27,10 +27,14 @@ class ChunkCache:
 
     Stored arrays are made read-only: every reader shares them. Other values hold arrays
     they have made read-only themselves.
+
+    Pinned entries (pin(), put_pinned()) stay until unpin_all(): the fixed phrases a screen
+    reader says most (synth/phrases.py), outside the LRU and its bound, kept by clear().
     """
 
     def __init__(self, max_samples: int) -> None:
         self.max_samples = max_samples
+        self._pinned: dict[Hashable, Sized] = {}
         self._items: OrderedDict[Hashable, Sized] = OrderedDict()
         self._samples = 0
         self._lock = threading.Lock()
@@ -39,6 +43,10 @@ class ChunkCache:
 
     def get(self, key: Hashable):
         with self._lock:
+            audio = self._pinned.get(key)
+            if audio is not None:
+                self.hits += 1
+                return audio
             audio = self._items.get(key)
             if audio is None:
                 self.misses += 1
@@ -65,9 +73,32 @@ class ChunkCache:
         return audio
 
     def clear(self) -> None:
+        """Drop what the LRU holds (pinned entries stay)."""
         with self._lock:
             self._items.clear()
             self._samples = 0
+
+    def pin(self, key: Hashable) -> bool:
+        """Keep key's entry (in the LRU now) until unpin_all(); False if there is none."""
+        with self._lock:
+            audio = self._items.pop(key, None)
+            if audio is None:
+                return key in self._pinned
+            self._samples -= audio.size
+            self._pinned[key] = audio
+            return True
+
+    def put_pinned(self, key: Hashable, audio: Sized) -> None:
+        with self._lock:
+            self._pinned[key] = audio
+
+    def pinned(self) -> list[tuple[Hashable, Sized]]:
+        with self._lock:
+            return list(self._pinned.items())
+
+    def unpin_all(self) -> None:
+        with self._lock:
+            self._pinned.clear()
 
     def __len__(self) -> int:
         return len(self._items)

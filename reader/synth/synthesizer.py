@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -117,6 +117,19 @@ class _ChunkKey:
     voice: str
     speed: float
     language: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class PinnedChunk:
+    """A pinned chunk's key and audio as played (its words' spans in its own text)."""
+
+    text: str
+    ends_sentence: bool
+    voice: str
+    speed: float
+    language: str
+    audio: np.ndarray
+    words: tuple[Word, ...]
 
 
 @dataclass(frozen=True)
@@ -252,14 +265,30 @@ class Synthesizer:
             return False
         return True
 
+    def pinned(self) -> list[PinnedChunk]:
+        """The whole chunks pinned so far (stream(pin=True)), to keep on disk."""
+        if self.cache is None:
+            return []
+        return [PinnedChunk(k.text, k.ends_sentence, k.voice, k.speed, k.language, v.audio, v.words)
+                for k, v in self.cache.pinned() if isinstance(k, _ChunkKey) and isinstance(v, _Shaped)]
+
+    def pin_all(self, chunks: Iterable[PinnedChunk]) -> None:
+        """Pin chunks made before (pinned(), kept on disk): they play without the model."""
+        if self.cache is None:
+            return
+        for c in chunks:
+            key = _ChunkKey(c.text, c.ends_sentence, c.voice, c.speed, c.language)
+            self.cache.put_pinned(key, _Shaped(c.audio, c.words))
+
     def stream(self, utterance: Utterance, cancel: CancelToken | None = None, *,
-               realtime: bool = True) -> Iterator[AudioChunk]:
+               realtime: bool = True, pin: bool = False) -> Iterator[AudioChunk]:
         """Yield AudioChunks as they are synthesized; the last one has is_last=True.
 
         realtime: the chunks are played as they come, so when the model falls behind, a part
         ends between words (ends_word) and the rest follows once it can (off for files and
-        for preparing ahead, where nothing waits). Yields nothing for text with nothing
-        speakable. Stops quietly when cancelled.
+        for preparing ahead, where nothing waits). pin: keep the audio of its whole chunks in
+        the cache until unpinned (synth/phrases.py; a fixed phrase, never the user's text).
+        Yields nothing for text with nothing speakable. Stops quietly when cancelled.
         """
         spec = self.check(utterance)
         pack = self.voices.pack(spec)
@@ -274,7 +303,7 @@ class Synthesizer:
                                   first_chunk_words=0 if prior is not None else self.options.first_chunk_words,
                                   ramp=self.options.ramp, reading=reading)
         pieces = _Pieces(chunks, lambda text: self._phonemes(text, language), utterance.text, reading, cancel)
-        run = _Run(spec, pack, utterance.speed, cancel, prior, playout, utterance.text, reading)
+        run = _Run(spec, pack, utterance.speed, cancel, prior, playout, utterance.text, reading, pin)
         first = True
         last_yielded: AudioChunk | None = None
         while (audio_chunk := self._next_audio(pieces, run, first)) is not None:
@@ -319,6 +348,8 @@ class Synthesizer:
             key = _ChunkKey(chunk.text, chunk.ends_sentence, str(run.spec), round(speed, 3), run.reading.language)
             shaped = self.cache.get(key) if self.cache is not None else None
             if shaped is not None:
+                if run.pin:
+                    self.cache.pin(key)
                 return chunk, iter([_Part(shaped.audio, True, self._in_source(shaped.words, chunk, run))])
             kept = self._kept_windows(key)
             if kept and (kept[-1].final or run.prior is not None):
@@ -349,7 +380,10 @@ class Synthesizer:
             audio, cut = self._shape_window(decoded.audio, 0, True, chunk, speed)  # one window: the whole chunk
             shaped = _Shaped(audio, to_samples(timing.words, timing.first_frame, cut, len(audio), lambda s: s))
             if self.cache is not None:
-                self.cache.put(key, shaped)
+                if run.pin:
+                    self.cache.put_pinned(key, shaped)
+                else:
+                    self.cache.put(key, shaped)
             return chunk, iter([_Part(shaped.audio, True, self._in_source(shaped.words, chunk, run))])
         return None
 
@@ -524,6 +558,7 @@ class _Run:
     playout: Playout | None  # None: not played in real time
     source: str  # the user's text: word spans point into it
     reading: Reading  # how its sentences were rewritten for speech
+    pin: bool = False  # keep its chunks' audio until unpinned (fixed phrases only, never user text)
 
 
 def _chain(first: Iterator, then: Iterator) -> Iterator:
