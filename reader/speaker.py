@@ -383,7 +383,8 @@ class Speaker:
         between phrases (call again for the rest). done() runs on the worker thread once all
         are pinned. Never for the user's text."""
         with self._lock:
-            if not phrases or self._synth.cache is None or self._preparing is not None:
+            if (self._state not in (State.IDLE, State.ERROR) or not phrases or self._synth.cache is None
+                    or self._preparing is not None):
                 return
             self._preparing = _Prepare("", voice, speed, CancelToken(), tuple(phrases), done)
             self._prepared = 0
@@ -503,8 +504,13 @@ class Speaker:
                     return  # flushed: a newer generation took over
         if not token.cancelled:
             self._sink.write(np.zeros(0, np.float32), job.generation, _End(job.generation, job.sequence, job.utterance))
-            if self._jobs.empty():
+            if not self._speech_queued():
                 self._sink.drain(timeout=0)  # no more is coming: silence now is not an underrun
+
+    def _speech_queued(self) -> bool:
+        """A text to speak waits in the queue (a prepare or keep job plays nothing)."""
+        with self._jobs.mutex:
+            return any(isinstance(job, _Job) for job in self._jobs.queue)
 
     def _chunks(self, text: str, voice: str, speed: float, token: CancelToken,
                 realtime: bool = True) -> Iterator[tuple[int, int, AudioChunk]]:

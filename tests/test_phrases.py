@@ -125,3 +125,24 @@ def test_a_request_stops_the_making_between_phrases_and_it_goes_on_after(rig):
     keeper.close()
     assert {c.text for c in synth.pinned()} == set(phrases)
     assert len(list(store.folder.glob("*.npz"))) == 1
+
+
+def test_keeping_waits_for_idle_plays_nothing_and_leaves_the_pace_alone(rig):
+    """keep() while a text is spoken is refused (asked again after it: an earlier version
+    queued it behind the text, whose end was then never drained and never reported); what
+    it makes is never heard and does not count as the pace of reading."""
+    engine, synth, speaker, sink, events, store, files = rig
+    sink.start_clock()
+    speaker.say("hello there")
+    speaker.keep(PHRASES, "af_heart", 1.0)
+    events.wait_for("finished", timeout=10)
+    assert not synth.pinned()
+    pace = (synth.pace.pace, len(engine.calls))
+    played = len(sink.played())
+    keeper = PhraseKeeper(speaker, synth, store, files, PHRASES)
+    keeper.want("af_heart", 1.0)
+    assert keeper.complete.wait(10)
+    keeper.close()
+    assert len(engine.calls) == pace[1] + len(PHRASES) and synth.pace.pace == pace[0]
+    out = sink.played()[played:]
+    assert not np.abs(out).max(initial=0.0) > 0, "a pinned phrase was heard"

@@ -43,6 +43,7 @@ class Speechd:
             f'AddModule "kokoro" "{module}" "kokoro.conf"\nDefaultModule kokoro\n')
         self.socket = self.dir / "run" / "sock"
         self.env = {**os.environ, **audio_env, "XDG_RUNTIME_DIR": str(self.dir / "run"),
+                    "XDG_CACHE_HOME": str(self.dir / "cache"),  # the module's phrase cache: made here
                     "SPEECHD_ADDRESS": f"unix_socket:{self.socket}"}
         self.proc = subprocess.Popen(
             ["speech-dispatcher", "-s", "-t", "0", "-C", str(conf), "-P", str(self.dir / "run" / "pid"),

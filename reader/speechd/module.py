@@ -158,7 +158,7 @@ class Module:
         elif command == "CHAR":
             text = "space" if data == "space" else char_name(data)
             if self.settings.get("cap_let_recogn", "none") == "none" and text.startswith("capital "):
-                text = text.removeprefix("capital ")
+                text = char_name(data.lower())  # the letter as it sounds ("a.", "e acute"): one phrase
             self._speak(_Message(text, []))
         elif command == "KEY":
             self._speak(_Message(key_name(data), []))

@@ -44,7 +44,8 @@ def char_name(char: str) -> str:
         name = unicodedata.name(char, "")
         # "LATIN SMALL LETTER E WITH ACUTE" -> "e acute"; other scripts read the letter itself.
         if char.isascii():
-            return f"capital {char}" if char.isupper() else char
+            # Alone, "a" is read as the article ("uh"): "a." is the letter's name.
+            return f"capital {char}" if char.isupper() else ("a." if char == "a" else char)
         if " WITH " in name and ("LATIN" in name):
             base = unicodedata.normalize("NFD", char)[0]
             accent = name.split(" WITH ", 1)[1].lower()
@@ -88,7 +89,7 @@ _KEY_NAMES = ("shift", "control", "alt", "super", "tab", "enter", "return", "esc
               "insert", "home", "end", "page up", "page down", "up", "down", "left", "right", "caps lock",
               "num lock", "print screen", "menu", *(f"f{n}" for n in range(1, 13)))
 SCREEN_READER_PHRASES: tuple[str, ...] = tuple(dict.fromkeys((
-    *(chr(c) for c in range(ord("a"), ord("z") + 1)),
+    *(char_name(chr(c)) for c in range(ord("a"), ord("z") + 1)),
     *(f"capital {chr(c)}" for c in range(ord("A"), ord("Z") + 1)),
     *_DIGITS, *_CHARS.values(), *_KEY_NAMES, *_ROLES)))
 

@@ -10,6 +10,7 @@ Only fixed phrases go here, never the user's text.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -29,8 +30,11 @@ MAX_SETS = 4  # voice and speed pairs kept on disk (~5 MB each)
 
 
 def fingerprint(model: Path, voice_file: Path, voice: str, speed: float) -> str:
-    """Names the set: the model's and the voice's files (size, mtime), the voice, the speed."""
-    parts = [str(FORMAT), voice, f"{speed:.3f}"]
+    """Names the set: the model's and the voice's files (size, mtime), the voice, the speed,
+    and this package's version (its text rules and trimming shape the audio too)."""
+    from reader import __version__
+
+    parts = [str(FORMAT), __version__, voice, f"{speed:.3f}"]
     for path in (model, voice_file):
         st = path.stat()
         parts += [str(path.resolve()), str(st.st_size), str(st.st_mtime_ns)]
@@ -52,7 +56,7 @@ class PhraseStore:
                 phrases = json.loads(str(data["phrases"]))
                 index = json.loads(str(data["index"]))
                 chunks = [PinnedChunk(e["text"], e["ends_sentence"], e["voice"], e["speed"], e["language"],
-                                      data[f"a{i}"].astype(np.float32) / 32767.0,
+                                      _samples(data[f"a{i}"]),
                                       tuple(Word(Span(*w[:2]), w[2], w[3]) for w in e["words"]))
                           for i, e in enumerate(index)]
         except FileNotFoundError:
@@ -60,7 +64,8 @@ class PhraseStore:
         except Exception as exc:  # noqa: BLE001 - a damaged file is made again
             _LOGGER.warning("phrase cache %s unreadable (%s): made again", path.name, exc)
             return [], []
-        os.utime(path)  # recently used: kept longest
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept longest
         return phrases, chunks
 
     def save(self, name: str, phrases: Iterable[str], chunks: Iterable[PinnedChunk]) -> None:
@@ -74,9 +79,22 @@ class PhraseStore:
         with replacing(path) as tmp:
             with open(tmp, "wb") as f:
                 np.savez_compressed(f, phrases=np.array(json.dumps(list(phrases))), index=np.array(json.dumps(index)), **arrays)
-        sets = sorted(self.folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in sets[MAX_SETS:]:
+        sets = sorted(((_mtime(p), p) for p in self.folder.glob("*.npz")), reverse=True)
+        for _, old in sets[MAX_SETS:]:
             old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # pruned by another process meanwhile
+        return 0.0
+
+
+def _samples(stored: np.ndarray) -> np.ndarray:
+    if stored.dtype != np.int16 or stored.ndim != 1:
+        raise ValueError(f"not 16-bit mono samples: {stored.dtype} {stored.shape}")
+    return stored.astype(np.float32) / 32767.0
 
 
 __all__ = ["FORMAT", "MAX_SETS", "PhraseStore", "fingerprint"]

@@ -272,6 +272,10 @@ class Synthesizer:
         return [PinnedChunk(k.text, k.ends_sentence, k.voice, k.speed, k.language, v.audio, v.words)
                 for k, v in self.cache.pinned() if isinstance(k, _ChunkKey) and isinstance(v, _Shaped)]
 
+    def unpin_all(self) -> None:
+        if self.cache is not None:
+            self.cache.unpin_all()
+
     def pin_all(self, chunks: Iterable[PinnedChunk]) -> None:
         """Pin chunks made before (pinned(), kept on disk): they play without the model."""
         if self.cache is None:
@@ -351,7 +355,7 @@ class Synthesizer:
                 if run.pin:
                     self.cache.pin(key)
                 return chunk, iter([_Part(shaped.audio, True, self._in_source(shaped.words, chunk, run))])
-            kept = self._kept_windows(key)
+            kept = [] if run.pin else self._kept_windows(key)  # a pinned phrase is one whole decode
             if kept and (kept[-1].final or run.prior is not None):
                 # A prepare() made its first windows: they play at once, and the G2P and the
                 # encoder for the rest run while they do (on a slow computer ~0.2 s before).
@@ -360,7 +364,7 @@ class Synthesizer:
             phonemes, token_ids = pieces.tokens(chunk)
             if not token_ids:  # nothing speakable, or cut again into smaller pieces
                 continue
-            if (run.prior is not None and len(token_ids) >= MIN_WINDOWED_TOKENS
+            if (run.prior is not None and not run.pin and len(token_ids) >= MIN_WINDOWED_TOKENS
                     and (first or self._late(len(token_ids), run))):
                 return chunk, self._windows(chunk, key, lambda t=(phonemes, token_ids): t, run, kept)
             try:
@@ -373,8 +377,9 @@ class Synthesizer:
             if cancel.cancelled:
                 return None
             frames = decoded.frames or len(decoded.audio) // FRAME_SAMPLES
-            self.pace.add(len(decoded.audio) // FRAME_SAMPLES, took)
-            self.pace.add_tokens(len(token_ids), frames, speed)
+            if not run.pin:  # many tiny decodes in the background: not the pace of reading
+                self.pace.add(len(decoded.audio) // FRAME_SAMPLES, took)
+                self.pace.add_tokens(len(token_ids), frames, speed)
             timing = _Timing(word_frames(phonemes, chunk.text, self._kept_char, decoded.durations, frames),
                              decoded.first_frame)
             audio, cut = self._shape_window(decoded.audio, 0, True, chunk, speed)  # one window: the whole chunk
