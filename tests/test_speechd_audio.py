@@ -16,7 +16,7 @@ import pytest
 
 from reader.bench import asr
 from tests.desktop import poll
-from tests.signals import REC_RATE, sound_indices, sound_ms, wait_heard
+from tests.signals import REC_RATE, sound_indices, sound_ms, squeezed, wait_heard
 
 pytestmark = [pytest.mark.model, pytest.mark.audio]
 
@@ -103,7 +103,7 @@ def test_spd_say_is_read_by_kokoro_and_understood(speechd, recorder):
     heard = sound_indices(x)
     assert len(heard), "nothing was heard:\n" + speechd.module_log()[-3000:]
     FIGURES["spd_say_to_sound_ms"] = f"{heard[0] / REC_RATE * 1000:.0f}"
-    said = asr.transcribe(x[max(0, heard[0] - 2400):], REC_RATE)
+    said = asr.transcribe(squeezed(x[max(0, heard[0] - 2400):]), REC_RATE)  # a slow computer's waits cut short
     wer = asr.wer([asr.normalize(" ".join(SENTENCES))], [asr.normalize(said)])
     FIGURES["spd_say_wer"] = f"{wer:.3f}"
     assert wer <= 0.08, said
