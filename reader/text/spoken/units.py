@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.spoken.numbers import _value
+from reader.text.spoken.numbers import _MINUS, _value
 from reader.text.spoken.rule import Kept, Rule, at_end, kept
 
 _UNITS = {  # symbol: (singular, plural)
@@ -174,7 +174,7 @@ def agreeing(n: str, language: str, feminine: bool) -> str | None:
     if not re.fullmatch(r"-?\d{1,2}", n) or language not in _ONES:
         return None
     value = abs(int(n))
-    minus = {"es": "menos ", "fr": "moins ", "it": "meno ", "pt-br": "menos "}[language] if n.startswith("-") else ""
+    minus = _MINUS[language] + " " if n.startswith("-") else ""
     if language == "pt-br" and value % 10 == 2 and value != 12 and feminine:
         return minus + ("duas" if value == 2 else _tens(value, language) + " e duas")
     if value % 10 != 1 or value == 11:
